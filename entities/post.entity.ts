@@ -1,0 +1,59 @@
+import { Field, ID, Int, InterfaceType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn, TableInheritance } from 'typeorm';
+import { toGlobalId, type NodeType } from '../src/ids.js';
+
+export type PostKind = 'question' | 'answer' | 'reply';
+
+const typeOfKind: Record<PostKind, NodeType> = { question: 'Question', answer: 'Answer', reply: 'Reply' };
+
+/** The row every question, answer and reply shares (single-table inheritance on `kind`). */
+@Entity('post')
+@TableInheritance({ column: { type: 'text', name: 'kind' } })
+@InterfaceType('Post', { description: 'A question, an answer or a reply: text someone wrote that others can vote on.' })
+export abstract class Post {
+  @PrimaryGeneratedColumn('identity', { name: 'id', generatedIdentity: 'ALWAYS' })
+  rowId: number;
+
+  @Column('text')
+  kind: PostKind;
+
+  /** The GraphQL type of this row. */
+  get nodeType(): NodeType {
+    return typeOfKind[this.kind];
+  }
+
+  @Field(() => ID, { description: 'Opaque global id.' })
+  get id(): string {
+    return toGlobalId(this.nodeType, this.rowId);
+  }
+
+  @Column('integer', { name: 'author_id' })
+  authorId: number;
+
+  @Field({ description: 'Markdown source, exactly as written.' })
+  @Column('text')
+  body: string;
+
+  @Field({
+    name: 'bodyHTML',
+    description: 'The body rendered to sanitized HTML: bare URLs and @mentions of existing users are links.',
+  })
+  @Column('text', { name: 'body_html' })
+  bodyHtml: string;
+
+  @Field(() => Int, { description: 'Up votes minus down votes; always equal to the vote rows.' })
+  @Column('integer', { default: 0 })
+  score: number;
+
+  @Field({ description: 'When the post was written.' })
+  @Column('timestamp with time zone', { name: 'created_at', precision: 3 })
+  createdAt: Date;
+
+  @Field({ description: 'When the post was last changed (edit, or its creation).' })
+  @Column('timestamp with time zone', { name: 'updated_at', precision: 3 })
+  updatedAt: Date;
+
+  /** Soft delete: a deleted post is never served. */
+  @Column('timestamp with time zone', { name: 'deleted_at', precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,15 @@
+import { ObjectType } from 'type-graphql';
+import { ChildEntity, Column } from 'typeorm';
+import { Node } from '../resolvers/types/node.js';
+import { Post } from './post.entity.js';
+
+@ChildEntity('reply')
+@ObjectType('Reply', { implements: [Node, Post], description: 'A reply under an answer.' })
+export class Reply extends Post {
+  /** The thread the reply belongs to, so thread-wide reads need no join. */
+  @Column('integer', { name: 'question_id' })
+  questionId: number;
+
+  @Column('integer', { name: 'answer_id' })
+  answerId: number;
+}

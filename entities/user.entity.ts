@@ -1,0 +1,40 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { toGlobalId } from '../src/ids.js';
+import { Node } from '../resolvers/types/node.js';
+
+@Entity('user')
+@ObjectType('User', { implements: Node, description: 'Someone who asks, answers, replies and votes.' })
+export class User {
+  @PrimaryGeneratedColumn('identity', { name: 'id', generatedIdentity: 'ALWAYS' })
+  rowId: number;
+
+  @Field(() => ID, { name: 'id', description: 'Opaque global id.' })
+  get id(): string {
+    return toGlobalId('User', this.rowId);
+  }
+
+  @Field({ description: 'Unique handle, as used in @mentions (e.g. IngridSem); 3-30 of [A-Za-z0-9_].' })
+  @Column('text')
+  username: string;
+
+  @Field({ description: 'The name shown next to posts.' })
+  @Column('text', { name: 'display_name' })
+  displayName: string;
+
+  @Field(() => String, { nullable: true, description: 'A few words about this user, if given.' })
+  @Column('text', { nullable: true })
+  bio: string | null;
+
+  /** Never selected unless asked for; never in the schema. */
+  @Column('text', { name: 'password_hash', select: false })
+  passwordHash: string;
+
+  @Field(() => Int, { description: "Sum of the scores of this user's posts that are not deleted." })
+  @Column('integer', { default: 0 })
+  reputation: number;
+
+  @Field({ description: 'When the account was created.' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamp with time zone', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,47 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Answer } from '../entities/answer.entity.js';
+import { Question } from '../entities/question.entity.js';
+import { requireViewer } from '../src/auth/require.js';
+import type { Context } from '../src/context.js';
+import { rowIdOf } from '../src/ids.js';
+import { replyOrdering } from '../src/loaders/orderings.js';
+import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { fresh } from './post.resolver.js';
+import { ReplyConnection } from './types/connections.js';
+import { PostAnswerInput } from './types/inputs.js';
+
+@Resolver(() => Answer)
+export class AnswerResolver {
+  @FieldResolver(() => Question, { description: 'The question it answers.' })
+  async question(@Root() answer: Answer, @Ctx() ctx: Context): Promise<Question> {
+    return (await ctx.loaders.post.load(answer.questionId)) as Question;
+  }
+
+  @FieldResolver(() => Boolean, { description: "True when the question's author accepted this answer." })
+  async isAccepted(@Root() answer: Answer, @Ctx() ctx: Context): Promise<boolean> {
+    const question = (await ctx.loaders.post.load(answer.questionId)) as Question | null;
+    return question?.acceptedAnswerId === answer.rowId;
+  }
+
+  @FieldResolver(() => ReplyConnection, { description: 'Its replies that are not deleted, oldest first.' })
+  async replies(
+    @Root() answer: Answer,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof ReplyConnection>> {
+    const page = await ctx.loaders.repliesOfAnswer.load({
+      ...pageArgs(first, after, 20),
+      parentId: answer.rowId,
+      ordering: replyOrdering,
+      totalCount: answer.replyCount,
+    });
+    return new ReplyConnection(page);
+  }
+
+  @Mutation(() => Answer, { description: 'Answers a question. Needs a token; NOT_FOUND when the question is gone.' })
+  async postAnswer(@Arg('input', () => PostAnswerInput) input: PostAnswerInput, @Ctx() ctx: Context): Promise<Answer> {
+    const { rowId } = rowIdOf(input.questionId, ['Question'], 'questionId');
+    return fresh(ctx, await ctx.services.answers.answer(requireViewer(ctx.viewer), rowId, input));
+  }
+}

@@ -1,0 +1,31 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Context } from '../src/context.js';
+import { BadUserInputError } from '../src/errors/index.js';
+import { fromGlobalId } from '../src/ids.js';
+import { Node } from './types/node.js';
+
+const maxIds = 100;
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when absent or deleted.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+    return loadNode(ctx, id);
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: `Objects by global id (at most ${maxIds}), in order.` })
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Array<Node | null>> {
+    if (ids.length > maxIds) {
+      throw new BadUserInputError(`ids takes at most ${maxIds} ids`, { field: 'ids', rule: 'count', max: maxIds });
+    }
+    return Promise.all(ids.map((id) => loadNode(ctx, id)));
+  }
+}
+
+async function loadNode(ctx: Context, id: string): Promise<Node | null> {
+  const { type, rowId } = fromGlobalId(id);
+  if (type === 'User') return ctx.loaders.user.load(rowId);
+  if (type === 'Tag') return ctx.loaders.tag.load(rowId);
+  const post = await ctx.loaders.post.load(rowId);
+  return post !== null && post.nodeType === type ? post : null;
+}

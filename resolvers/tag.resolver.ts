@@ -1,0 +1,37 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Tag } from '../entities/tag.entity.js';
+import type { Context } from '../src/context.js';
+import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { QuestionConnection, TagConnection } from './types/connections.js';
+import { QuestionOrder } from './types/enums.js';
+
+@Resolver(() => Tag)
+export class TagResolver {
+  @Query(() => Tag, { nullable: true, description: 'A tag by name (any case); null when absent.' })
+  tag(@Arg('name') name: string, @Ctx() ctx: Context): Promise<Tag | null> {
+    return ctx.loaders.tagByName.load(name.trim().toLowerCase());
+  }
+
+  @Query(() => TagConnection, { description: 'Tags in use, most used first; `prefix` narrows them for autocomplete.' })
+  async tags(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('prefix', () => String, { nullable: true, description: 'Only tags whose name starts with it.' })
+    prefix: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof TagConnection>> {
+    return new TagConnection(await ctx.loaders.tags({ ...pageArgs(first, after, 20), prefix: prefix ?? undefined }));
+  }
+
+  @FieldResolver(() => QuestionConnection, { description: 'The questions carrying this tag.' })
+  async questions(
+    @Root() tag: Tag,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('orderBy', () => QuestionOrder, { nullable: true, defaultValue: QuestionOrder.ACTIVE }) order: QuestionOrder,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof QuestionConnection>> {
+    const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };
+    return new QuestionConnection(await ctx.loaders.questions(args));
+  }
+}

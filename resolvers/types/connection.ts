@@ -1,0 +1,62 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import type { Page } from '../../src/loaders/pagination.js';
+
+@ObjectType('PageInfo', { description: 'Where a page sits in its list (Relay cursor connections).' })
+export class PageInfo {
+  @Field({ description: 'True when more items follow this page: pass endCursor as `after` to read them.' })
+  hasNextPage: boolean;
+
+  @Field({ description: 'True when this page was read with `after`, so items come before it.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item; null on an empty page.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item; null on an empty page.' })
+  endCursor: string | null;
+}
+
+/** The GraphQL class of a connection over `node`, with its edge type: `${name}Connection`, `${name}Edge`. */
+export function connectionOf<T extends object>(name: string, node: abstract new () => T) {
+  @ObjectType(`${name}Edge`, { description: `One ${name.toLowerCase()} in a list, with its cursor.` })
+  class Edge {
+    @Field({ description: 'Opaque cursor of this item: pass it as `after` to read what follows.' })
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name.toLowerCase()}s (Relay cursor connection).` })
+  class Connection {
+    constructor(private readonly page: Page<T>) {}
+
+    @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
+    edges(): Edge[] {
+      return this.page.edges;
+    }
+
+    @Field(() => [node], { description: 'The items of this page, without cursors.' })
+    nodes(): T[] {
+      return this.page.edges.map((edge) => edge.node);
+    }
+
+    @Field(() => PageInfo)
+    pageInfo(): PageInfo {
+      const { edges } = this.page;
+      return {
+        hasNextPage: this.page.hasNextPage,
+        hasPreviousPage: this.page.hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      };
+    }
+
+    @Field(() => Int, { description: 'How many items the whole list holds, across all pages.' })
+    totalCount(): number | Promise<number> {
+      const { totalCount } = this.page;
+      return typeof totalCount === 'number' ? totalCount : totalCount();
+    }
+  }
+  return Connection;
+}

@@ -1,0 +1,48 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum VoteValue {
+  UP = 'UP',
+  DOWN = 'DOWN',
+  NONE = 'NONE',
+}
+registerEnumType(VoteValue, {
+  name: 'VoteValue',
+  description: 'A vote on a post.',
+  valuesConfig: {
+    UP: { description: 'Counts +1 in the score.' },
+    DOWN: { description: 'Counts -1 in the score.' },
+    NONE: { description: 'Retracts the vote (in VoteInput only; never returned as viewerVote).' },
+  },
+});
+
+export enum QuestionOrder {
+  ACTIVE = 'ACTIVE',
+  NEWEST = 'NEWEST',
+  TOP = 'TOP',
+  UNANSWERED = 'UNANSWERED',
+}
+registerEnumType(QuestionOrder, {
+  name: 'QuestionOrder',
+  description: 'How a list of questions is sorted. Every order is stable: ties fall back to the id.',
+  valuesConfig: {
+    ACTIVE: { description: 'Most recent activity (answer, reply or edit) first.' },
+    NEWEST: { description: 'Most recently asked first.' },
+    TOP: { description: 'Highest score first.' },
+    UNANSWERED: { description: 'Only questions with no answer yet, most recently asked first.' },
+  },
+});
+
+export enum AnswerOrder {
+  TOP = 'TOP',
+  NEWEST = 'NEWEST',
+  OLDEST = 'OLDEST',
+}
+registerEnumType(AnswerOrder, {
+  name: 'AnswerOrder',
+  description: 'How the answers of a question are sorted.',
+  valuesConfig: {
+    TOP: { description: 'Highest score first; equal scores oldest first.' },
+    NEWEST: { description: 'Most recent first.' },
+    OLDEST: { description: 'In the order they were written.' },
+  },
+});

@@ -1,0 +1,69 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { User } from '../entities/user.entity.js';
+import { requireViewer } from '../src/auth/require.js';
+import type { Context } from '../src/context.js';
+import { authoredOrdering } from '../src/loaders/orderings.js';
+import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { AuthPayload } from './types/auth-payload.js';
+import { AnswerConnection, QuestionConnection } from './types/connections.js';
+import { LogInInput, SignUpInput } from './types/inputs.js';
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null when anonymous.' })
+  viewer(@Ctx() ctx: Context): Promise<User | null> | null {
+    return ctx.viewer && ctx.loaders.user.load(ctx.viewer.userId);
+  }
+
+  @Query(() => User, { nullable: true, description: 'A user by username, whatever the case; null when absent.' })
+  user(@Arg('username') username: string, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.userByUsername.load(username.toLowerCase());
+  }
+
+  @FieldResolver(() => QuestionConnection, { description: 'Questions this user asked, newest first.' })
+  async questions(
+    @Root() user: User,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof QuestionConnection>> {
+    const page = await ctx.loaders.questionsOfAuthor.load({
+      ...pageArgs(first, after, 10),
+      parentId: user.rowId,
+      ordering: authoredOrdering,
+      totalCount: () => ctx.loaders.authoredCount.load(`question:${user.rowId}`),
+    });
+    return new QuestionConnection(page);
+  }
+
+  @FieldResolver(() => AnswerConnection, { description: 'Answers this user wrote, newest first.' })
+  async answers(
+    @Root() user: User,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof AnswerConnection>> {
+    const page = await ctx.loaders.answersOfAuthor.load({
+      ...pageArgs(first, after, 10),
+      parentId: user.rowId,
+      ordering: authoredOrdering,
+      totalCount: () => ctx.loaders.authoredCount.load(`answer:${user.rowId}`),
+    });
+    return new AnswerConnection(page);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in. BAD_USER_INPUT names the field.' })
+  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.users.signUp(input);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Signs in. A wrong username or password is UNAUTHENTICATED.' })
+  logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.users.logIn(input);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes the token of this request at once.' })
+  logOut(@Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.users.logOut(requireViewer(ctx.viewer));
+  }
+}

@@ -1,0 +1,19 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const retryable = new Set(['40001', '40P01']);
+
+/**
+ * Runs `work` in one transaction, again (up to 3 times) when PostgreSQL aborted it for a deadlock
+ * or a serialization failure, so such a clash never reaches the client.
+ */
+export async function inTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (attempt >= 3 || code === undefined || !retryable.has(code)) throw error;
+    }
+  }
+}

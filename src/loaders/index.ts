@@ -1,0 +1,65 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import type { Answer } from '../../entities/answer.entity.js';
+import type { Post } from '../../entities/post.entity.js';
+import type { Question } from '../../entities/question.entity.js';
+import type { Reply } from '../../entities/reply.entity.js';
+import type { Tag } from '../../entities/tag.entity.js';
+import type { User } from '../../entities/user.entity.js';
+import type { Viewer } from '../auth/viewer.js';
+import { questionPage, tagPage } from './lists.js';
+import { childPageLoader, type ChildPageKey } from './pages.js';
+import type { Page } from './pagination.js';
+import { postLoader, viewerFollowsLoader, viewerVoteLoader } from './posts.js';
+import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
+import { authoredCountLoader, mentionsLoader, userByUsernameLoader, userLoader } from './users.js';
+
+/** Every batched read a request may make. Built per request, so nothing is cached across viewers. */
+export interface Loaders {
+  user: DataLoader<number, User | null>;
+  userByUsername: DataLoader<string, User | null>;
+  post: DataLoader<number, Post | null>;
+  tag: DataLoader<number, Tag | null>;
+  tagByName: DataLoader<string, Tag | null>;
+  tagsOfQuestion: DataLoader<number, Tag[]>;
+  mentions: DataLoader<number, User[]>;
+  authoredCount: DataLoader<string, number>;
+  viewerVote: DataLoader<number, 1 | -1 | null>;
+  viewerFollows: DataLoader<number, boolean>;
+  answersOfQuestion: DataLoader<ChildPageKey, Page<Answer>, string>;
+  repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
+  questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
+  answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
+  /** Top-level lists: one statement each, nothing to batch. */
+  questions: (args: Parameters<typeof questionPage>[1]) => Promise<Page<Question>>;
+  tags: (args: Parameters<typeof tagPage>[1]) => Promise<Page<Tag>>;
+  /** Forgets every cached read: a mutation calls it so what it returns reflects its own write. */
+  clearAll: () => void;
+}
+
+/** Creates the loaders of one request (or one subscription event) for `viewer`. */
+export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
+  const userId = viewer?.userId ?? null;
+  const loaders: Loaders = {
+    user: userLoader(db),
+    userByUsername: userByUsernameLoader(db),
+    post: postLoader(db),
+    tag: tagLoader(db),
+    tagByName: tagByNameLoader(db),
+    tagsOfQuestion: tagsOfQuestionLoader(db),
+    mentions: mentionsLoader(db),
+    authoredCount: authoredCountLoader(db),
+    viewerVote: viewerVoteLoader(db, userId),
+    viewerFollows: viewerFollowsLoader(db, userId),
+    answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }),
+    repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }),
+    questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }),
+    answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }),
+    questions: (args) => questionPage(db, args),
+    tags: (args) => tagPage(db, args),
+    clearAll: () => {
+      for (const loader of Object.values(loaders)) if (loader instanceof DataLoader) loader.clearAll();
+    },
+  };
+  return loaders;
+}

@@ -1,0 +1,69 @@
+import type { DataSource } from 'typeorm';
+import type { Question } from '../../entities/question.entity.js';
+import type { Tag } from '../../entities/tag.entity.js';
+import { questionOrderings, tagOrdering } from './orderings.js';
+import { afterCondition, decodeCursor, orderBy, toPage, type Page, type PageArgs } from './pagination.js';
+import { postColumns, tagColumns, toPost, toTag, type PostRow } from './rows.js';
+
+/** A page of the questions, optionally of one tag, in one of the contract's orders. */
+export async function questionPage(
+  db: DataSource,
+  args: PageArgs & { order: keyof typeof questionOrderings; tagId?: number },
+): Promise<Page<Question>> {
+  const ordering = questionOrderings[args.order];
+  const filterParams: unknown[] = [];
+  const where = [`p.kind = 'question'`, 'p.deleted_at IS NULL'];
+  if (args.tagId !== undefined) {
+    filterParams.push(args.tagId);
+    where.push('EXISTS (SELECT 1 FROM question_tag qt WHERE qt.question_id = p.id AND qt.tag_id = $1)');
+  }
+  if (args.order === 'UNANSWERED') where.push('p.answer_count = 0');
+  const filter = where.join(' AND ');
+  const params = [...filterParams, args.first + 1];
+  const limit = `$${params.length}`;
+  let condition = filter;
+  if (args.after != null) {
+    const base = params.length;
+    params.push(...decodeCursor(ordering, args.after));
+    condition += ` AND ${afterCondition(ordering, 'p', (i) => `$${base + i + 1}`)}`;
+  }
+  const rows: PostRow[] = await db.query(
+    `SELECT ${postColumns} FROM post p WHERE ${condition} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${limit}`,
+    params,
+  );
+  const count = async (): Promise<number> => {
+    const [{ total }]: Array<{ total: number }> = await db.query(
+      `SELECT count(*)::integer AS total FROM post p WHERE ${filter}`,
+      filterParams,
+    );
+    return total;
+  };
+  return toPage(ordering, rows, args, (row) => toPost(row) as Question, count);
+}
+
+/** A page of the tags in use, most used first, optionally only those starting with `prefix`. */
+export async function tagPage(db: DataSource, args: PageArgs & { prefix?: string }): Promise<Page<Tag>> {
+  const prefix = (args.prefix ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`);
+  const params: unknown[] = [args.first + 1, `${prefix}%`];
+  const where = ['t.question_count > 0', 't.name LIKE $2'];
+  if (args.after != null) {
+    const values = decodeCursor(tagOrdering, args.after);
+    params.push(...values);
+    where.push(afterCondition(tagOrdering, 't', (i) => `$${i + 3}`));
+  }
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT ${tagColumns} FROM tag t WHERE ${where.join(' AND ')} ORDER BY ${orderBy(tagOrdering, 't')} LIMIT $1`,
+    params,
+  );
+  const count = async (): Promise<number> => {
+    const [{ total }]: Array<{ total: number }> = await db.query(
+      `SELECT count(*)::integer AS total FROM tag t WHERE t.question_count > 0 AND t.name LIKE $1`,
+      [`${prefix}%`],
+    );
+    return total;
+  };
+  return toPage(tagOrdering, rows, args, toTag, count);
+}

@@ -1,0 +1,83 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import type { Post, PostKind } from '../../entities/post.entity.js';
+import {
+  afterCondition,
+  decodeCursor,
+  orderBy,
+  toPage,
+  type Ordering,
+  type Page,
+  type PageArgs,
+} from './pagination.js';
+import { postColumns, toPost, type PostRow } from './rows.js';
+
+/** One page of the posts of one parent: the answers of a question, the replies of an answer, … */
+export interface ChildPageKey extends PageArgs {
+  parentId: number;
+  ordering: Ordering;
+  /** Where the parent keeps the count of its children. */
+  totalCount: Page<Post>['totalCount'];
+}
+
+/** Which posts hang under a parent, and through which column. */
+export interface ChildList {
+  kind: PostKind;
+  parentColumn: 'question_id' | 'answer_id' | 'author_id';
+}
+
+/**
+ * Pages of children for many parents at once: one statement per ordering in the batch (a LATERAL
+ * join over the keys), instead of one per parent. Each parent may have its own `first` and `after`.
+ */
+export function childPageLoader<T extends Post>(
+  db: DataSource,
+  list: ChildList,
+): DataLoader<ChildPageKey, Page<T>, string> {
+  return new DataLoader(
+    async (keys) => {
+      const pages = new Map<ChildPageKey, Page<T>>();
+      const byOrdering = new Map<Ordering, ChildPageKey[]>();
+      for (const key of keys) byOrdering.set(key.ordering, [...(byOrdering.get(key.ordering) ?? []), key]);
+      await Promise.all(
+        [...byOrdering].map(async ([ordering, group]) => {
+          const rows = await selectPages(db, list, ordering, group);
+          group.forEach((key, i) => {
+            const own = rows.filter((row) => row.keyIndex === i + 1);
+            pages.set(
+              key,
+              toPage(ordering, own, key, (row) => toPost(row) as T, key.totalCount),
+            );
+          });
+        }),
+      );
+      return keys.map((key) => pages.get(key) as Page<T>);
+    },
+    { cacheKeyFn: (key) => `${key.parentId}:${key.first}:${key.after ?? ''}:${key.ordering.name}` },
+  );
+}
+
+async function selectPages(
+  db: DataSource,
+  list: ChildList,
+  ordering: Ordering,
+  keys: readonly ChildPageKey[],
+): Promise<Array<PostRow & { keyIndex: number }>> {
+  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, key.after)));
+  const cursorArrays = ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null)));
+  const cursorColumns = ordering.keys.map((_, i) => `c${i}`);
+  const last = cursorColumns.length - 1;
+  const unnestArgs = ordering.keys.map((key, i) => `$${i + 4}::${key.type}[]`).join(', ');
+  return db.query(
+    `SELECT k.i::integer AS "keyIndex", c.*
+       FROM unnest($2::integer[], $3::integer[], ${unnestArgs}) WITH ORDINALITY AS k(parent, lim, ${cursorColumns.join(', ')}, i)
+       CROSS JOIN LATERAL (
+         SELECT ${postColumns} FROM post p
+          WHERE p.${list.parentColumn} = k.parent AND p.kind = $1 AND p.deleted_at IS NULL
+            AND (k.c${last} IS NULL OR ${afterCondition(ordering, 'p', (i) => `k.c${i}`)})
+          ORDER BY ${orderBy(ordering, 'p')}
+          LIMIT k.lim + 1
+       ) c`,
+    [list.kind, keys.map((key) => key.parentId), keys.map((key) => key.first), ...cursorArrays],
+  );
+}

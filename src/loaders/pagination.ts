@@ -1,0 +1,120 @@
+import { BadUserInputError } from '../errors/index.js';
+
+/** One sort key of an ordering: a column, its direction, its SQL type and the row property holding it. */
+export interface SortKey {
+  column: string;
+  property: string;
+  descending: boolean;
+  type: 'integer' | 'timestamptz' | 'text';
+}
+
+/** A total order over rows: its last key is unique (the id), so cursors are stable. */
+export interface Ordering {
+  name: string;
+  keys: readonly SortKey[];
+}
+
+/** What a client asked for: at most `first` rows after the row `after` points at. */
+export interface PageArgs {
+  first: number;
+  after: string | null | undefined;
+}
+
+/** One page of a connection, before GraphQL shapes it. */
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number | (() => Promise<number>);
+}
+
+export const maxPageSize = 100;
+
+/** Rejects a page size outside 1..100 with BAD_USER_INPUT naming `first`. */
+export function checkFirst(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
+    throw new BadUserInputError(`first must be between 1 and ${maxPageSize}, got ${first}`, {
+      field: 'first',
+      rule: 'range',
+      min: 1,
+      max: maxPageSize,
+    });
+  }
+  return first;
+}
+
+type CursorValue = string | number;
+
+function cursorValue(value: unknown): CursorValue {
+  return value instanceof Date ? value.toISOString() : (value as CursorValue);
+}
+
+/** The opaque cursor of `row` in `ordering`: base64url JSON of the ordering's name and key values. */
+export function encodeCursor(ordering: Ordering, row: Record<string, unknown>): string {
+  const values = ordering.keys.map((key) => cursorValue(row[key.property]));
+  return Buffer.from(JSON.stringify([ordering.name, ...values])).toString('base64url');
+}
+
+function isValueOf(key: SortKey, value: unknown): boolean {
+  if (key.type === 'integer') return Number.isSafeInteger(value);
+  if (key.type === 'timestamptz') return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  return typeof value === 'string';
+}
+
+/** The key values inside a cursor; one from another list or ordering gives BAD_USER_INPUT. */
+export function decodeCursor(ordering: Ordering, cursor: string): CursorValue[] {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    decoded = undefined;
+  }
+  const valid =
+    Array.isArray(decoded) &&
+    decoded.length === ordering.keys.length + 1 &&
+    decoded[0] === ordering.name &&
+    ordering.keys.every((key, i) => isValueOf(key, decoded[i + 1]));
+  if (!valid) {
+    throw new BadUserInputError('after is not a cursor of this list and order', {
+      field: 'after',
+      rule: 'cursor',
+    });
+  }
+  return (decoded as CursorValue[]).slice(1);
+}
+
+/**
+ * SQL that is true for rows strictly after the cursor in `ordering`, reading the cursor's values
+ * from `valueSql(i)` (a parameter or a column of a batch's key table).
+ */
+export function afterCondition(ordering: Ordering, alias: string, valueSql: (i: number) => string): string {
+  const branches = ordering.keys.map((key, i) => {
+    const equal = ordering.keys.slice(0, i).map((k, j) => `${alias}.${k.column} = ${valueSql(j)}`);
+    const beyond = `${alias}.${key.column} ${key.descending ? '<' : '>'} ${valueSql(i)}`;
+    return `(${[...equal, beyond].join(' AND ')})`;
+  });
+  return `(${branches.join(' OR ')})`;
+}
+
+/** The ORDER BY list of `ordering`. */
+export function orderBy(ordering: Ordering, alias: string): string {
+  return ordering.keys.map((k) => `${alias}.${k.column} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+/** Turns `first + 1` fetched rows into a page: the extra row only tells that there is a next page. */
+export function toPage<T extends Record<string, unknown>, N>(
+  ordering: Ordering,
+  rows: T[],
+  args: PageArgs,
+  toNode: (row: T) => N,
+  totalCount: Page<N>['totalCount'],
+): Page<N> {
+  const hasNextPage = rows.length > args.first;
+  const kept = hasNextPage ? rows.slice(0, args.first) : rows;
+  return {
+    edges: kept.map((row) => ({ cursor: encodeCursor(ordering, row), node: toNode(row) })),
+    hasNextPage,
+    hasPreviousPage: args.after != null,
+    totalCount,
+  };
+}

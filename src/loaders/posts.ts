@@ -1,0 +1,52 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import type { Post } from '../../entities/post.entity.js';
+import { inKeyOrder } from './batch.js';
+import { postColumns, toPost, type PostRow } from './rows.js';
+
+/** Posts that are not deleted, by row id: a question, an answer or a reply, as its own class. */
+export function postLoader(db: DataSource): DataLoader<number, Post | null> {
+  return new DataLoader(async (ids) => {
+    const rows: PostRow[] = await db.query(
+      `SELECT ${postColumns} FROM post p WHERE p.id = ANY($1::integer[]) AND p.deleted_at IS NULL`,
+      [ids],
+    );
+    return inKeyOrder(ids, rows, (row) => row.rowId as number, toPost, null);
+  });
+}
+
+/** The viewer's vote on each post (+1, -1, or null): one statement per page level. */
+export function viewerVoteLoader(db: DataSource, userId: number | null): DataLoader<number, 1 | -1 | null> {
+  return new DataLoader(async (postIds) => {
+    if (userId === null) return postIds.map(() => null);
+    const rows: Array<{ postId: number; value: 1 | -1 }> = await db.query(
+      `SELECT post_id AS "postId", value FROM vote WHERE user_id = $1 AND post_id = ANY($2::integer[])`,
+      [userId, postIds],
+    );
+    return inKeyOrder(
+      postIds,
+      rows,
+      (row) => row.postId,
+      (row) => row.value,
+      null,
+    );
+  });
+}
+
+/** Whether the viewer follows each question. */
+export function viewerFollowsLoader(db: DataSource, userId: number | null): DataLoader<number, boolean> {
+  return new DataLoader(async (questionIds) => {
+    if (userId === null) return questionIds.map(() => false);
+    const rows: Array<{ questionId: number }> = await db.query(
+      `SELECT question_id AS "questionId" FROM follow WHERE user_id = $1 AND question_id = ANY($2::integer[])`,
+      [userId, questionIds],
+    );
+    return inKeyOrder(
+      questionIds,
+      rows,
+      (row) => row.questionId,
+      () => true,
+      false,
+    );
+  });
+}

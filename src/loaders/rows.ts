@@ -1,0 +1,36 @@
+import { Answer } from '../../entities/answer.entity.js';
+import type { Post, PostKind } from '../../entities/post.entity.js';
+import { Question } from '../../entities/question.entity.js';
+import { Reply } from '../../entities/reply.entity.js';
+import { Tag } from '../../entities/tag.entity.js';
+import { User } from '../../entities/user.entity.js';
+
+/** The columns of a post row, aliased to entity property names. */
+export const postColumns = `p.id AS "rowId", p.kind, p.author_id AS "authorId", p.body, p.body_html AS "bodyHtml",
+  p.score, p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.deleted_at AS "deletedAt",
+  p.title, p.last_activity_at AS "lastActivityAt", p.answer_count AS "answerCount",
+  p.follower_count AS "followerCount", p.accepted_answer_id AS "acceptedAnswerId",
+  p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount"`;
+
+/** The columns of a user row; never the password hash. */
+export const userColumns = `u.id AS "rowId", u.username, u.display_name AS "displayName", u.bio,
+  u.reputation, u.created_at AS "createdAt"`;
+
+export const tagColumns = `t.id AS "rowId", t.name, t.question_count AS "questionCount"`;
+
+export type PostRow = Record<string, unknown> & { kind: PostKind };
+
+const postClasses = { question: Question, answer: Answer, reply: Reply } as const;
+
+/** A post row as its entity class, so GraphQL resolves its concrete type. */
+export function toPost(row: PostRow): Post {
+  return Object.assign(new postClasses[row.kind](), row);
+}
+
+export function toUser(row: Record<string, unknown>): User {
+  return Object.assign(new User(), row);
+}
+
+export function toTag(row: Record<string, unknown>): Tag {
+  return Object.assign(new Tag(), row);
+}

@@ -1,0 +1,50 @@
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/data-source.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { importDemoThread, isEmpty } from './demo/import-demo.js';
+import { startServer } from './http/server.js';
+import { createLog } from './log.js';
+import { buildThreadSchema } from './schema.js';
+import { createServices } from './services/index.js';
+
+/** `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, the server. */
+const config = loadConfig();
+const log = createLog();
+
+let embedded: EmbeddedDatabase | undefined;
+let url = config.databaseUrl;
+if (url === undefined) {
+  log.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
+  embedded = await startEmbeddedDatabase(config.dataDir);
+  url = embedded.url;
+}
+const db = await openDatabase({ url });
+const services = createServices(db, config);
+if (config.seedDemo && (await isEmpty(db))) {
+  const questionId = await importDemoThread(db, services, { password: config.demoPassword });
+  log.info('imported the demo thread', { questionId });
+}
+const server = await startServer({
+  db,
+  services,
+  schema: await buildThreadSchema(),
+  log,
+  port: config.port,
+  host: config.host,
+  nodeEnv: config.nodeEnv,
+});
+log.info('listening', { graphql: `${server.url}/graphql` });
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping', { signal });
+  await server.close();
+  await db.destroy();
+  await embedded?.stop();
+  log.info('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', (signal) => void stop(signal));
+process.on('SIGTERM', (signal) => void stop(signal));

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { buildSchema } from 'type-graphql';
+import { AnswerResolver } from '../resolvers/answer.resolver.js';
+import { NodeResolver } from '../resolvers/node.resolver.js';
+import { PostResolver } from '../resolvers/post.resolver.js';
+import { QuestionResolver } from '../resolvers/question.resolver.js';
+import { ReplyResolver } from '../resolvers/reply.resolver.js';
+import { TagResolver } from '../resolvers/tag.resolver.js';
+import { UserResolver } from '../resolvers/user.resolver.js';
+
+/** Builds the executable schema from the resolver classes. */
+export function buildThreadSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [NodeResolver, PostResolver, QuestionResolver, AnswerResolver, ReplyResolver, UserResolver, TagResolver],
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    validate: false,
+    emitSchemaFile: false,
+  });
+}
+
+/** The schema as committed in schema/schema.graphql: sorted SDL. */
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,63 @@
+import type { DataSource } from 'typeorm';
+import type { Answer } from '../../entities/answer.entity.js';
+import type { Reply } from '../../entities/reply.entity.js';
+import type { Author } from '../auth/viewer.js';
+import { inTransaction } from '../db/transaction.js';
+import { NotFoundError } from '../errors/index.js';
+import { renderBody, saveMentions } from './body.js';
+import { insertPost, threadOf, touchThread } from './post-rows.js';
+import { checkBody } from './rules.js';
+
+/** Answering questions and replying to answers. */
+export class AnswerService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Answers a live question: its answer count and activity move in the same transaction. */
+  async answer(viewer: Author, questionId: number, input: { body: string }): Promise<Answer> {
+    const body = checkBody(input.body);
+    return inTransaction(this.db, async (m) => {
+      const [counted]: [unknown[], number] = await m.query(
+        `UPDATE post SET answer_count = answer_count + 1, last_activity_at = now()
+          WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING id`,
+        [questionId],
+      );
+      if (counted.length === 0) throw new NotFoundError('The question');
+      const rendered = await renderBody(m, body);
+      const answer = (await insertPost(m, {
+        kind: 'answer',
+        question_id: questionId,
+        author_id: viewer.userId,
+        body,
+        body_html: rendered.html,
+      })) as Answer;
+      await saveMentions(m, answer.rowId, rendered.mentionIds);
+      return answer;
+    });
+  }
+
+  /** Replies under a live answer: its reply count and the thread's activity move with it. */
+  async reply(viewer: Author, answerId: number, input: { body: string }): Promise<Reply> {
+    const body = checkBody(input.body);
+    return inTransaction(this.db, async (m) => {
+      const questionId = await threadOf(m, answerId, 'answer');
+      await touchThread(m, questionId);
+      const [counted]: [unknown[], number] = await m.query(
+        `UPDATE post SET reply_count = reply_count + 1
+          WHERE id = $1 AND kind = 'answer' AND deleted_at IS NULL RETURNING id`,
+        [answerId],
+      );
+      if (counted.length === 0) throw new NotFoundError('The answer');
+      const rendered = await renderBody(m, body);
+      const reply = (await insertPost(m, {
+        kind: 'reply',
+        question_id: questionId,
+        answer_id: answerId,
+        author_id: viewer.userId,
+        body,
+        body_html: rendered.html,
+      })) as Reply;
+      await saveMentions(m, reply.rowId, rendered.mentionIds);
+      return reply;
+    });
+  }
+}

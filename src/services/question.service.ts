@@ -1,0 +1,99 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Question } from '../../entities/question.entity.js';
+import type { Author } from '../auth/viewer.js';
+import { inTransaction } from '../db/transaction.js';
+import { ForbiddenError, NotFoundError } from '../errors/index.js';
+import { renderBody, saveMentions } from './body.js';
+import { insertPost, lockPost, updatePost } from './post-rows.js';
+import { checkBody, checkTitle, normalizeTags } from './rules.js';
+import { attachTags } from './tags.js';
+
+/** Asking, accepting and following: the rules of a question. */
+export class QuestionService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Asks a question; its author follows it from the start. */
+  async ask(viewer: Author, input: { title: string; body: string; tags: readonly string[] }): Promise<Question> {
+    const title = checkTitle(input.title);
+    const body = checkBody(input.body);
+    const tags = normalizeTags(input.tags);
+    return inTransaction(this.db, async (m) => {
+      const rendered = await renderBody(m, body);
+      const question = (await insertPost(m, {
+        kind: 'question',
+        author_id: viewer.userId,
+        title,
+        body,
+        body_html: rendered.html,
+        follower_count: 1,
+      })) as Question;
+      await attachTags(m, question.rowId, tags);
+      await saveMentions(m, question.rowId, rendered.mentionIds);
+      await m.query('INSERT INTO follow (question_id, user_id) VALUES ($1, $2)', [question.rowId, viewer.userId]);
+      return question;
+    });
+  }
+
+  /** Marks an answer as the accepted one, moving the mark from any other; the question's author only. */
+  async accept(viewer: Author, answerId: number): Promise<Question> {
+    return inTransaction(this.db, async (m) => {
+      // Threads lock question first, then its posts: read the answer's thread, then lock both.
+      const rows: Array<{ questionId: number }> = await m.query(
+        `SELECT question_id AS "questionId" FROM post WHERE id = $1 AND kind = 'answer'`,
+        [answerId],
+      );
+      if (rows.length === 0) throw new NotFoundError('The answer');
+      const question = await lockOwnQuestion(m, viewer, rows[0].questionId, 'accept an answer');
+      await lockPost(m, answerId, 'answer');
+      if (question.acceptedAnswerId === answerId) return question;
+      return (await updatePost(m, 'UPDATE post SET accepted_answer_id = $2 WHERE id = $1', [
+        question.rowId,
+        answerId,
+      ])) as Question;
+    });
+  }
+
+  /** Removes the accepted mark; the question's author only. Idempotent. */
+  async unaccept(viewer: Author, questionId: number): Promise<Question> {
+    return inTransaction(this.db, async (m) => {
+      const question = await lockOwnQuestion(m, viewer, questionId, 'unaccept its answer');
+      if (question.acceptedAnswerId === null) return question;
+      return (await updatePost(m, 'UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [questionId])) as Question;
+    });
+  }
+
+  /** Follows or unfollows a thread. Idempotent: the count moves only when a follow row does. */
+  async follow(viewer: Author, questionId: number, follow: boolean): Promise<Question> {
+    return inTransaction(this.db, async (m) => {
+      const question = await lockPost(m, questionId, 'question');
+      const changed: unknown[] = follow
+        ? await m.query(
+            'INSERT INTO follow (question_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
+            [questionId, viewer.userId],
+          )
+        : (
+            await m.query('DELETE FROM follow WHERE question_id = $1 AND user_id = $2 RETURNING 1', [
+              questionId,
+              viewer.userId,
+            ])
+          )[0];
+      if (changed.length === 0) return question;
+      return (await updatePost(m, 'UPDATE post SET follower_count = follower_count + $2 WHERE id = $1', [
+        questionId,
+        follow ? 1 : -1,
+      ])) as Question;
+    });
+  }
+}
+
+/** Locks a question the viewer wrote; FORBIDDEN (saying what was refused) when someone else did. */
+async function lockOwnQuestion(
+  m: EntityManager,
+  viewer: Author,
+  questionId: number,
+  action: string,
+): Promise<Question> {
+  const question = await lockPost(m, questionId, 'question');
+  if (question.authorId !== viewer.userId) throw new ForbiddenError(`Only the question's author may ${action}`);
+  return question;
+}

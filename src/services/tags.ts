@@ -1,0 +1,41 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Puts `names` on a question in that order, creating tags as needed and counting the question in
+ * each. Tags are upserted in name order so concurrent askers lock them in the same order.
+ */
+export async function attachTags(m: EntityManager, questionId: number, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const rows: Array<{ id: number; name: string }> = await m.query(
+    `INSERT INTO tag (name, question_count) SELECT name, 1 FROM unnest($1::text[]) AS t(name) ORDER BY name
+     ON CONFLICT (name) DO UPDATE SET question_count = tag.question_count + 1 RETURNING id, name`,
+    [names],
+  );
+  const idOf = new Map(rows.map((row) => [row.name, row.id]));
+  await m.query(
+    `INSERT INTO question_tag (question_id, tag_id, position)
+     SELECT $1, tag_id, position FROM unnest($2::integer[]) WITH ORDINALITY AS t(tag_id, position)`,
+    [questionId, names.map((name) => idOf.get(name))],
+  );
+}
+
+/** Takes `names` off a question and uncounts it in each (all of its tags when `names` is omitted). */
+export async function detachTags(m: EntityManager, questionId: number, names?: readonly string[]): Promise<void> {
+  await m.query(
+    `WITH gone AS (
+       DELETE FROM question_tag qt USING tag t
+        WHERE qt.question_id = $1 AND t.id = qt.tag_id AND ($2::text[] IS NULL OR t.name = ANY($2::text[]))
+       RETURNING qt.tag_id)
+     UPDATE tag SET question_count = question_count - 1 WHERE id IN (SELECT tag_id FROM gone)`,
+    [questionId, names ?? null],
+  );
+}
+
+/** The names of a question's tags, in order. */
+export async function tagNamesOf(m: EntityManager, questionId: number): Promise<string[]> {
+  const rows: Array<{ name: string }> = await m.query(
+    `SELECT t.name FROM question_tag qt JOIN tag t ON t.id = qt.tag_id WHERE qt.question_id = $1 ORDER BY qt.position`,
+    [questionId],
+  );
+  return rows.map((row) => row.name);
+}

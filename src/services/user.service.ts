@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import type { User } from '../../entities/user.entity.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { hashToken, newToken } from '../auth/token.js';
+import type { Viewer } from '../auth/viewer.js';
+import { BadUserInputError, UnauthenticatedError } from '../errors/index.js';
+import { toUser, userColumns } from '../loaders/rows.js';
+import { checkDisplayName, checkPassword, checkUsername } from './rules.js';
+
+/** A new session: the token to send as `Authorization: Bearer <token>`, and whose it is. */
+export interface SignedIn {
+  token: string;
+  user: User;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+/** Accounts and sessions. */
+export class UserService {
+  /** @param sessionTtlSeconds how long a token stays valid */
+  constructor(
+    private readonly db: DataSource,
+    private readonly sessionTtlSeconds: number,
+  ) {}
+
+  /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
+  async signUp(input: NewUser): Promise<SignedIn> {
+    const user = await this.create(input);
+    return { token: await this.openSession(user.rowId), user };
+  }
+
+  /** Creates an account without signing it in. */
+  async create(input: NewUser): Promise<User> {
+    const username = checkUsername(input.username);
+    const displayName = checkDisplayName(input.displayName);
+    const passwordHash = await hashPassword(checkPassword(input.password));
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `INSERT INTO "user" (username, display_name, password_hash) VALUES ($1, $2, $3)
+       ON CONFLICT ((lower(username))) DO NOTHING RETURNING ${userColumns.replaceAll('u.', '')}`,
+      [username, displayName, passwordHash],
+    );
+    if (rows.length === 0) {
+      throw new BadUserInputError(`username "${username}" is taken`, { field: 'username', rule: 'unique' });
+    }
+    return toUser(rows[0]);
+  }
+
+  /** Signs in; an unknown user and a wrong password give the same UNAUTHENTICATED error. */
+  async logIn(input: { username: string; password: string }): Promise<SignedIn> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT ${userColumns}, u.password_hash AS "passwordHash" FROM "user" u WHERE lower(u.username) = lower($1)`,
+      [input.username],
+    );
+    const hash = rows[0]?.passwordHash as string | undefined;
+    if (!(await verifyPassword(hash, input.password))) {
+      throw new UnauthenticatedError('Wrong username or password');
+    }
+    const { passwordHash: _secret, ...profile } = rows[0];
+    const user = toUser(profile);
+    return { token: await this.openSession(user.rowId), user };
+  }
+
+  /** Revokes the viewer's session at once. */
+  async logOut(viewer: Viewer): Promise<boolean> {
+    await this.db.query('UPDATE session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+      viewer.sessionId,
+    ]);
+    return true;
+  }
+
+  private async openSession(userId: number): Promise<string> {
+    const token = newToken();
+    await this.db.query(
+      `INSERT INTO session (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+      [userId, hashToken(token), this.sessionTtlSeconds],
+    );
+    return token;
+  }
+}

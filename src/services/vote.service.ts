@@ -1,0 +1,46 @@
+import type { DataSource } from 'typeorm';
+import type { Post } from '../../entities/post.entity.js';
+import type { Author } from '../auth/viewer.js';
+import { inTransaction } from '../db/transaction.js';
+import { ForbiddenError } from '../errors/index.js';
+import { lockPost, updatePost } from './post-rows.js';
+
+/** A vote as the API says it. NONE retracts. */
+export type VoteChoice = 'UP' | 'DOWN' | 'NONE';
+
+const valueOf: Record<VoteChoice, -1 | 0 | 1> = { UP: 1, DOWN: -1, NONE: 0 };
+
+/** Votes, and the score and reputation that follow from them. */
+export class VoteService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Sets the viewer's vote on a post. The post row is locked first, so concurrent votes on one post
+   * apply one after another and `score` (and the author's reputation) move by exactly the change.
+   * Repeating a vote changes nothing. Voting on one's own post is FORBIDDEN.
+   */
+  async vote(viewer: Author, postId: number, choice: VoteChoice): Promise<Post> {
+    return inTransaction(this.db, async (m) => {
+      const post = await lockPost(m, postId);
+      if (post.authorId === viewer.userId) throw new ForbiddenError('You cannot vote on your own post');
+      const rows: Array<{ value: -1 | 1 }> = await m.query(
+        'SELECT value FROM vote WHERE post_id = $1 AND user_id = $2',
+        [postId, viewer.userId],
+      );
+      const before = rows[0]?.value ?? 0;
+      const after = valueOf[choice];
+      if (after === before) return post;
+      if (after === 0) {
+        await m.query('DELETE FROM vote WHERE post_id = $1 AND user_id = $2', [postId, viewer.userId]);
+      } else {
+        await m.query(
+          `INSERT INTO vote (post_id, user_id, value) VALUES ($1, $2, $3)
+           ON CONFLICT (post_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [postId, viewer.userId, after],
+        );
+      }
+      await m.query('UPDATE "user" SET reputation = reputation + $2 WHERE id = $1', [post.authorId, after - before]);
+      return updatePost(m, 'UPDATE post SET score = score + $2 WHERE id = $1', [postId, after - before]);
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source.js';
+import { startServer, type RunningServer } from '../../src/http/server.js';
+import { createLog } from '../../src/log.js';
+import { buildThreadSchema } from '../../src/schema.js';
+import { createServices, type Services } from '../../src/services/index.js';
+
+/** A GraphQL response as a client sees it, with the HTTP status. */
+export type Response<T> = ExecutionResult<T> & { status: number };
+
+/** A server of our own on a database of our own, talking HTTP like any client. */
+export interface TestServer {
+  url: string;
+  db: DataSource;
+  services: Services;
+  /** Every SQL statement the server ran since the last `sql.length = 0`. */
+  sql: string[];
+  /** Sends a typed operation, with `token` as Bearer when given. */
+  gql<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<Response<T>>;
+  /** Sends a raw body to /graphql. */
+  post(body: unknown, headers?: Record<string, string>): Promise<Response<unknown>>;
+  /** Signs a new user up and returns their token and row id. */
+  signUp(username?: string): Promise<{ token: string; userId: number; username: string }>;
+  close(): Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global setup)');
+  return url;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let userCounter = 0;
+
+/** Creates a database, migrates it and serves it on 127.0.0.1, port 0. */
+export async function startTestServer(): Promise<TestServer> {
+  const name = `thread_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  const sql: string[] = [];
+  const db = await openDatabase({ url: url.toString(), onQuery: (statement) => sql.push(statement) });
+  const services = createServices(db, { sessionTtlSeconds: 3600 });
+  const server: RunningServer = await startServer({
+    db,
+    services,
+    schema: await buildThreadSchema(),
+    log: createLog('silent'),
+    port: 0,
+    host: '127.0.0.1',
+    nodeEnv: 'test',
+  });
+  const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Response<unknown>> => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { ...((await response.json()) as ExecutionResult), status: response.status };
+  };
+  const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string) =>
+    (await post(
+      { query: print(document), variables },
+      token ? { authorization: `Bearer ${token}` } : {},
+    )) as Response<T>;
+  return {
+    url: server.url,
+    db,
+    services,
+    sql,
+    gql,
+    post,
+    signUp: async (username = `user_${process.pid}_${++userCounter}`) => {
+      const { token, user } = await services.users.signUp({ username, displayName: username, password: 'password123' });
+      return { token, userId: user.rowId, username };
+    },
+    close: async () => {
+      await server.close();
+      await db.destroy();
+      await admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
+    },
+  };
+}
