@@ -3,6 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { createLog } from '../../src/log.js';
@@ -25,6 +26,8 @@ export interface TestServer {
   post(body: unknown, headers?: Record<string, string>): Promise<Response<unknown>>;
   /** Signs a new user up and returns their token and row id. */
   signUp(username?: string): Promise<{ token: string; userId: number; username: string }>;
+  /** Every counter that differs from its rows (see src/db/consistency.ts); [] when all agree. */
+  drift(): Promise<Drift[]>;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function startTestServer(): Promise<TestServer> {
       const { token, user } = await services.users.signUp({ username, displayName: username, password: 'password123' });
       return { token, userId: user.rowId, username };
     },
+    drift: () => findDrift(db),
     close: async () => {
       await server.close();
       await db.destroy();
