@@ -3,11 +3,9 @@ import { Post } from '../entities/post.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
-import { rowIdOf } from '../src/ids.js';
+import { postRefOf } from '../src/ids.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
-
-const postTypes = ['Question', 'Answer', 'Reply'] as const;
 
 /** What every post has, whatever its kind, and the mutations that work on any post. */
 @Resolver(() => Post)
@@ -38,22 +36,20 @@ export class PostResolver {
       'Sets your vote on a post. Idempotent; NONE retracts. FORBIDDEN on your own post; NOT_FOUND when deleted.',
   })
   async vote(@Arg('input', () => VoteInput) input: VoteInput, @Ctx() ctx: Context): Promise<Post> {
-    const { rowId } = rowIdOf(input.targetId, postTypes, 'targetId');
-    return fresh(ctx, await ctx.services.votes.vote(requireViewer(ctx.viewer), rowId, input.value));
+    const post = postRefOf(input.targetId, 'targetId');
+    return fresh(ctx, await ctx.services.votes.vote(requireViewer(ctx.viewer), post, input.value));
   }
 
   @Mutation(() => Post, { description: "Edits a post's body (and a question's title and tags). Its author only." })
   async editPost(@Arg('input', () => EditPostInput) input: EditPostInput, @Ctx() ctx: Context): Promise<Post> {
-    const { rowId } = rowIdOf(input.id, postTypes, 'id');
-    return fresh(ctx, await ctx.services.posts.edit(requireViewer(ctx.viewer), rowId, input));
+    return fresh(ctx, await ctx.services.posts.edit(requireViewer(ctx.viewer), postRefOf(input.id, 'id'), input));
   }
 
   @Mutation(() => ID, {
     description: 'Deletes a post and everything under it; gives back its id. Its author only; soft delete.',
   })
   async deletePost(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
-    const { rowId } = rowIdOf(id, postTypes, 'id');
-    return fresh(ctx, await ctx.services.posts.delete(requireViewer(ctx.viewer), rowId)).id;
+    return fresh(ctx, await ctx.services.posts.delete(requireViewer(ctx.viewer), postRefOf(id, 'id'))).id;
   }
 }
 

@@ -14,6 +14,10 @@ export interface Config {
   sessionTtlSeconds: number;
   /** Password of the demo thread's accounts, so one can sign in as IngridSem. @default 'demo-password' */
   demoPassword: string;
+  /** Redis for pub/sub across instances; in-process pub/sub when unset. */
+  redisUrl: string | undefined;
+  /** How long thread events stay replayable (`threadEvents(after:)`), in seconds. @default 7 days */
+  eventRetentionSeconds: number;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
 }
@@ -35,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env.SEED_DEMO !== 'false',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 30 * 24 * 3600, 'SESSION_TTL_SECONDS'),
     demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
+    redisUrl: env.REDIS_URL || undefined,
+    eventRetentionSeconds: intFrom(env.EVENT_RETENTION_SECONDS, 7 * 24 * 3600, 'EVENT_RETENTION_SECONDS'),
     nodeEnv: env.NODE_ENV ?? 'development',
   };
 }

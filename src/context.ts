@@ -1,17 +1,46 @@
 import type { DataSource } from 'typeorm';
 import type { Viewer } from './auth/viewer.js';
+import { loadersForEvent } from './loaders/event.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
-import type { Services } from './services/index.js';
+import type { Config } from './config.js';
+import { createLiveThreads, type LiveThreads } from './realtime/live.js';
+import type { Realtime } from './realtime/pubsub.js';
+import { createServices, type Services } from './services/index.js';
 
-/** What every resolver receives: the viewer, this request's loaders and the services. */
+/** What every resolver receives: the viewer, this request's loaders, the services, the live streams. */
 export interface Context {
   requestId: string;
   viewer: Viewer | null;
   loaders: Loaders;
   services: Services;
+  live: LiveThreads;
+  /** Points `loaders` at the reads shared by every watcher of `event` (called per pushed event). */
+  readEvent(event: object): void;
 }
 
-/** Builds a request's context. */
-export function createContext(db: DataSource, services: Services, viewer: Viewer | null, requestId: string): Context {
-  return { requestId, viewer, loaders: createLoaders(db, viewer), services };
+/** The long-lived parts every context is made from. */
+export interface App {
+  db: DataSource;
+  services: Services;
+  live: LiveThreads;
+}
+
+/** Builds the context of one request, or of one subscription. */
+export function createContext(app: App, viewer: Viewer | null, requestId: string): Context {
+  const context: Context = {
+    requestId,
+    viewer,
+    loaders: createLoaders(app.db, viewer),
+    services: app.services,
+    live: app.live,
+    readEvent: (event) => {
+      context.loaders = loadersForEvent(app.db, event, viewer);
+    },
+  };
+  return context;
+}
+
+/** Wires the services and the live streams over one DataSource and one pub/sub. */
+export function createApp(db: DataSource, realtime: Realtime, config: Pick<Config, 'sessionTtlSeconds'>): App {
+  return { db, services: createServices(db, realtime, config), live: createLiveThreads(db, realtime) };
 }

@@ -12,13 +12,14 @@ export function toGlobalId(type: NodeType, rowId: number): string {
 
 /** Decodes a global id; a string that is not one of ours gives BAD_USER_INPUT. */
 export function fromGlobalId(id: string, field = 'id'): { type: NodeType; rowId: number } {
-  const match = /^([A-Za-z]+):([1-9][0-9]{0,9})$/.exec(Buffer.from(id, 'base64url').toString());
-  if (!match || !nodeTypes.has(match[1]) || Buffer.from(id, 'base64url').toString('base64url') !== id) {
+  const decoded = Buffer.from(id, 'base64url');
+  const match = /^([A-Za-z]+):([1-9][0-9]{0,9})$/.exec(decoded.toString());
+  // Re-encoding must give the id back, so that each object has exactly one id.
+  const canonical = decoded.toString('base64url') === id;
+  if (!match || !canonical || !nodeTypes.has(match[1]) || Number(match[2]) > 2147483647) {
     throw new BadUserInputError(`"${id}" is not a valid id`, { field, rule: 'globalId' });
   }
-  const rowId = Number(match[2]);
-  if (rowId > 2147483647) throw new BadUserInputError(`"${id}" is not a valid id`, { field, rule: 'globalId' });
-  return { type: match[1] as NodeType, rowId };
+  return { type: match[1] as NodeType, rowId: Number(match[2]) };
 }
 
 /** Decodes a global id that must name one of `expected`; another type gives BAD_USER_INPUT. */
@@ -31,4 +32,18 @@ export function rowIdOf(id: string, expected: readonly NodeType[], field: string
     });
   }
   return decoded;
+}
+
+const postKinds = { Question: 'question', Answer: 'answer', Reply: 'reply' } as const;
+
+/** A post named by a global id: its row and the kind the id says it is. */
+export interface PostRef {
+  rowId: number;
+  kind: (typeof postKinds)[keyof typeof postKinds];
+}
+
+/** Decodes the id of a question, an answer or a reply; another type gives BAD_USER_INPUT. */
+export function postRefOf(id: string, field: string): PostRef {
+  const { type, rowId } = rowIdOf(id, ['Question', 'Answer', 'Reply'], field);
+  return { rowId, kind: postKinds[type as keyof typeof postKinds] };
 }

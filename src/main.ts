@@ -5,7 +5,9 @@ import { importDemoThread, isEmpty } from './demo/import-demo.js';
 import { startServer } from './http/server.js';
 import { createLog } from './log.js';
 import { buildThreadSchema } from './schema.js';
-import { createServices } from './services/index.js';
+import { createApp } from './context.js';
+import { startPruning } from './realtime/outbox.js';
+import { createRealtime } from './realtime/pubsub.js';
 
 /** `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, the server. */
 const config = loadConfig();
@@ -19,14 +21,17 @@ if (url === undefined) {
   url = embedded.url;
 }
 const db = await openDatabase({ url });
-const services = createServices(db, config);
+const realtime = createRealtime(config.redisUrl);
+const app = createApp(db, realtime, config);
 if (config.seedDemo && (await isEmpty(db))) {
-  const questionId = await importDemoThread(db, services, { password: config.demoPassword });
+  const questionId = await importDemoThread(db, app.services, { password: config.demoPassword });
   log.info('imported the demo thread', { questionId });
 }
+const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
+  log.error('pruning thread events failed', { error: String(error) }),
+);
 const server = await startServer({
-  db,
-  services,
+  app,
   schema: await buildThreadSchema(),
   log,
   port: config.port,
@@ -40,7 +45,9 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info('stopping', { signal });
+  stopPruning();
   await server.close();
+  await realtime.close();
   await db.destroy();
   await embedded?.stop();
   log.info('stopped');

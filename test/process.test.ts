@@ -19,8 +19,8 @@ interface Started {
 /** Runs `npm start`'s program (the build of src/main.ts) on loopback, and waits until it listens. */
 async function start(): Promise<Started> {
   if (!existsSync(main)) throw new Error('dist/src/main.js is missing: npm test builds it first (npm run build)');
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
-  delete env.DATABASE_URL;
+  const { DATABASE_URL: _external, ...inherited } = process.env;
+  const env = { ...inherited, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   const child = spawn(process.execPath, [main.pathname], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   leftovers.push(child);
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
+import type { PostRef } from '../ids.js';
 import type { Services } from '../services/index.js';
 import { parseSeedThread, type SeedPost } from './seed-thread.js';
 
@@ -56,17 +57,19 @@ export async function importDemoThread(
     body: thread.question.body,
     tags: demo.tags,
   });
-  const written: Array<{ rowId: number; score: number }> = [{ rowId: question.rowId, score: thread.question.score }];
+  const written: Array<PostRef & { score: number }> = [
+    { rowId: question.rowId, kind: 'question', score: thread.question.score },
+  ];
   for (const seedAnswer of thread.answers) {
     const answer = await services.answers.answer(as(seedAnswer.author), question.rowId, seedAnswer);
-    written.push({ rowId: answer.rowId, score: seedAnswer.score });
+    written.push({ rowId: answer.rowId, kind: 'answer', score: seedAnswer.score });
     for (const seedReply of seedAnswer.replies) {
       const reply = await services.answers.reply(as(seedReply.author), answer.rowId, seedReply);
-      written.push({ rowId: reply.rowId, score: seedReply.score });
+      written.push({ rowId: reply.rowId, kind: 'reply', score: seedReply.score });
     }
   }
   for (const post of written) {
-    for (const reader of readers.slice(0, post.score)) await services.votes.vote(as(reader), post.rowId, 'UP');
+    for (const reader of readers.slice(0, post.score)) await services.votes.vote(as(reader), post, 'UP');
   }
   for (const reader of readers.slice(0, thread.question.followerCount - 1)) {
     await services.questions.follow(as(reader), question.rowId, true);

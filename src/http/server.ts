@@ -3,25 +3,23 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer.js';
-import { createContext, type Context } from '../context.js';
+import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
 import { ApiError } from '../errors/index.js';
+import { csrfPrevention } from './csrf.js';
 import type { Log } from '../log.js';
-import type { Services } from '../services/index.js';
 
 /** What the HTTP and WebSocket transports need. */
 export interface ServerOptions {
-  db: DataSource;
-  services: Services;
+  app: App;
   schema: GraphQLSchema;
   log: Log;
   /** 0 picks a free port. */
@@ -68,6 +66,29 @@ function requestIdPlugin(log: Log): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * Answers a body the JSON parser refused (malformed, too large, wrong charset) the GraphQL-over-HTTP
+ * way: the parser's status, a JSON `errors` list with a contract code.
+ */
+function bodyErrorHandler(log: Log): ErrorRequestHandler {
+  return (error: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = error.status ?? 500;
+    const requestId = res.locals.requestId as string;
+    if (status >= 500) log.error('request failed', { requestId, error: String(error) });
+    const message =
+      error.type === 'entity.too.large'
+        ? 'The request body is larger than 100 KiB'
+        : error.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : status >= 500
+            ? 'Internal server error'
+            : 'The request body could not be read';
+    const code = status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+    res.status(status).json({ errors: [{ message, extensions: { code, requestId } }] });
+  };
+}
+
 /** The `Authorization` value of a graphql-ws `connection_init` payload. */
 function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization;
@@ -76,9 +97,10 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { db, services, schema, log } = options;
-  const app = express();
-  const httpServer: Server = createServer(app);
+  const { app, schema, log } = options;
+  const { db } = app;
+  const web = express();
+  const httpServer: Server = createServer(web);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
@@ -86,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       onConnect: async (ctx) => {
         try {
           const viewer = await viewerFromAuthorization(db, authorizationOf(ctx.connectionParams));
-          ctx.extra.context = createContext(db, services, viewer, randomUUID());
+          ctx.extra.context = createContext(app, viewer, randomUUID());
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -95,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       context: (ctx) => {
         const base = ctx.extra.context as Context;
-        return createContext(db, services, base.viewer, randomUUID());
+        return createContext(app, base.viewer, randomUUID());
       },
     },
     wsServer,
@@ -104,6 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    csrfPrevention: false,
     includeStacktraceInErrorResponses: options.nodeEnv === 'development',
     formatError: maskError,
     plugins: [
@@ -123,10 +146,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
+  web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  web.get('/readyz', async (_req, res) => {
     try {
       await db.query('SELECT 1');
       res.json({ status: 'ready' });
@@ -134,17 +157,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  app.use(
+  web.use(
     '/graphql',
+    (_req, res, next) => {
+      res.locals.requestId = randomUUID();
+      res.setHeader('x-request-id', res.locals.requestId);
+      next();
+    },
     cors({ exposedHeaders: ['x-request-id'] }),
+    csrfPrevention,
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = randomUUID();
-        res.setHeader('x-request-id', requestId);
+        const requestId = res.locals.requestId as string;
         try {
           const viewer = await viewerFromAuthorization(db, req.headers.authorization);
-          return createContext(db, services, viewer, requestId);
+          return createContext(app, viewer, requestId);
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           throw new GraphQLError(error.message, {
@@ -154,6 +182,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     }),
   );
+
+  web.use('/graphql', bodyErrorHandler(log));
 
   await new Promise<void>((listening) => httpServer.listen(options.port, options.host, listening));
   const { port } = httpServer.address() as AddressInfo;

@@ -19,12 +19,13 @@ export async function questionPage(
   }
   if (args.order === 'UNANSWERED') where.push('p.answer_count = 0');
   const filter = where.join(' AND ');
+  const scope = args.tagId === undefined ? 'questions' : `questions of tag ${args.tagId}`;
   const params = [...filterParams, args.first + 1];
   const limit = `$${params.length}`;
   let condition = filter;
   if (args.after != null) {
     const base = params.length;
-    params.push(...decodeCursor(ordering, args.after));
+    params.push(...decodeCursor(ordering, scope, args.after));
     condition += ` AND ${afterCondition(ordering, 'p', (i) => `$${base + i + 1}`)}`;
   }
   const rows: PostRow[] = await db.query(
@@ -38,7 +39,7 @@ export async function questionPage(
     );
     return total;
   };
-  return toPage(ordering, rows, args, (row) => toPost(row) as Question, count);
+  return toPage(ordering, scope, rows, args, (row) => toPost(row) as Question, count);
 }
 
 /** A page of the tags in use, most used first, optionally only those starting with `prefix`. */
@@ -48,9 +49,10 @@ export async function tagPage(db: DataSource, args: PageArgs & { prefix?: string
     .toLowerCase()
     .replace(/[\\%_]/g, (c) => `\\${c}`);
   const params: unknown[] = [args.first + 1, `${prefix}%`];
+  const scope = `tags ${prefix}`;
   const where = ['t.question_count > 0', 't.name LIKE $2'];
   if (args.after != null) {
-    const values = decodeCursor(tagOrdering, args.after);
+    const values = decodeCursor(tagOrdering, scope, args.after);
     params.push(...values);
     where.push(afterCondition(tagOrdering, 't', (i) => `$${i + 3}`));
   }
@@ -65,5 +67,5 @@ export async function tagPage(db: DataSource, args: PageArgs & { prefix?: string
     );
     return total;
   };
-  return toPage(tagOrdering, rows, args, toTag, count);
+  return toPage(tagOrdering, scope, rows, args, toTag, count);
 }

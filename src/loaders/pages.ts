@@ -46,7 +46,7 @@ export function childPageLoader<T extends Post>(
             const own = rows.filter((row) => row.keyIndex === i + 1);
             pages.set(
               key,
-              toPage(ordering, own, key, (row) => toPost(row) as T, key.totalCount),
+              toPage(ordering, scopeOf(list, key), own, key, (row) => toPost(row) as T, key.totalCount),
             );
           });
         }),
@@ -57,13 +57,18 @@ export function childPageLoader<T extends Post>(
   );
 }
 
+/** The list one key reads, e.g. "answer by question_id 12". */
+function scopeOf(list: ChildList, key: ChildPageKey): string {
+  return `${list.kind} by ${list.parentColumn} ${key.parentId}`;
+}
+
 async function selectPages(
   db: DataSource,
   list: ChildList,
   ordering: Ordering,
   keys: readonly ChildPageKey[],
 ): Promise<Array<PostRow & { keyIndex: number }>> {
-  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, key.after)));
+  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, scopeOf(list, key), key.after)));
   const cursorArrays = ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null)));
   const cursorColumns = ordering.keys.map((_, i) => `c${i}`);
   const last = cursorColumns.length - 1;

@@ -20,6 +20,9 @@ export interface PageArgs {
   after: string | null | undefined;
 }
 
+/** Which list a cursor belongs to ("answers of question 12"), so a cursor of another list is refused. */
+export type ListScope = string;
+
 /** One page of a connection, before GraphQL shapes it. */
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
@@ -49,10 +52,10 @@ function cursorValue(value: unknown): CursorValue {
   return value instanceof Date ? value.toISOString() : (value as CursorValue);
 }
 
-/** The opaque cursor of `row` in `ordering`: base64url JSON of the ordering's name and key values. */
-export function encodeCursor(ordering: Ordering, row: Record<string, unknown>): string {
+/** The opaque cursor of `row` in a list: base64url JSON of the ordering's name, the list and the key values. */
+export function encodeCursor(ordering: Ordering, scope: ListScope, row: Record<string, unknown>): string {
   const values = ordering.keys.map((key) => cursorValue(row[key.property]));
-  return Buffer.from(JSON.stringify([ordering.name, ...values])).toString('base64url');
+  return Buffer.from(JSON.stringify([ordering.name, scope, ...values])).toString('base64url');
 }
 
 function isValueOf(key: SortKey, value: unknown): boolean {
@@ -62,7 +65,7 @@ function isValueOf(key: SortKey, value: unknown): boolean {
 }
 
 /** The key values inside a cursor; one from another list or ordering gives BAD_USER_INPUT. */
-export function decodeCursor(ordering: Ordering, cursor: string): CursorValue[] {
+export function decodeCursor(ordering: Ordering, scope: ListScope, cursor: string): CursorValue[] {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
@@ -71,16 +74,17 @@ export function decodeCursor(ordering: Ordering, cursor: string): CursorValue[] 
   }
   const valid =
     Array.isArray(decoded) &&
-    decoded.length === ordering.keys.length + 1 &&
+    decoded.length === ordering.keys.length + 2 &&
     decoded[0] === ordering.name &&
-    ordering.keys.every((key, i) => isValueOf(key, decoded[i + 1]));
+    decoded[1] === scope &&
+    ordering.keys.every((key, i) => isValueOf(key, decoded[i + 2]));
   if (!valid) {
     throw new BadUserInputError('after is not a cursor of this list and order', {
       field: 'after',
       rule: 'cursor',
     });
   }
-  return (decoded as CursorValue[]).slice(1);
+  return (decoded as CursorValue[]).slice(2);
 }
 
 /**
@@ -104,6 +108,7 @@ export function orderBy(ordering: Ordering, alias: string): string {
 /** Turns `first + 1` fetched rows into a page: the extra row only tells that there is a next page. */
 export function toPage<T extends Record<string, unknown>, N>(
   ordering: Ordering,
+  scope: ListScope,
   rows: T[],
   args: PageArgs,
   toNode: (row: T) => N,
@@ -112,7 +117,7 @@ export function toPage<T extends Record<string, unknown>, N>(
   const hasNextPage = rows.length > args.first;
   const kept = hasNextPage ? rows.slice(0, args.first) : rows;
   return {
-    edges: kept.map((row) => ({ cursor: encodeCursor(ordering, row), node: toNode(row) })),
+    edges: kept.map((row) => ({ cursor: encodeCursor(ordering, scope, row), node: toNode(row) })),
     hasNextPage,
     hasPreviousPage: args.after != null,
     totalCount,

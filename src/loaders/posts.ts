@@ -50,3 +50,41 @@ export function viewerFollowsLoader(db: DataSource, userId: number | null): Data
     );
   });
 }
+
+/** Votes keyed `userId:postId`: the viewerVote of every watcher of one event in one statement. */
+export function votesLoader(db: DataSource): DataLoader<string, 1 | -1 | null> {
+  return new DataLoader(async (keys) => {
+    const pairs = keys.map((key) => key.split(':').map(Number));
+    const rows: Array<{ key: string; value: 1 | -1 }> = await db.query(
+      `SELECT v.user_id || ':' || v.post_id AS key, v.value FROM vote v
+         JOIN unnest($1::integer[], $2::integer[]) AS k(user_id, post_id) USING (user_id, post_id)`,
+      [pairs.map(([userId]) => userId), pairs.map(([, postId]) => postId)],
+    );
+    return inKeyOrder(
+      keys,
+      rows,
+      (row) => row.key,
+      (row) => row.value,
+      null,
+    );
+  });
+}
+
+/** Follows keyed `userId:questionId`, for every watcher of one event at once. */
+export function followsLoader(db: DataSource): DataLoader<string, boolean> {
+  return new DataLoader(async (keys) => {
+    const pairs = keys.map((key) => key.split(':').map(Number));
+    const rows: Array<{ key: string }> = await db.query(
+      `SELECT f.user_id || ':' || f.question_id AS key FROM follow f
+         JOIN unnest($1::integer[], $2::integer[]) AS k(user_id, question_id) USING (user_id, question_id)`,
+      [pairs.map(([userId]) => userId), pairs.map(([, questionId]) => questionId)],
+    );
+    return inKeyOrder(
+      keys,
+      rows,
+      (row) => row.key,
+      () => true,
+      false,
+    );
+  });
+}

@@ -2,20 +2,24 @@ import type { DataSource } from 'typeorm';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
-import { inTransaction } from '../db/transaction.js';
 import { NotFoundError } from '../errors/index.js';
 import { renderBody, saveMentions } from './body.js';
 import { insertPost, threadOf, touchThread } from './post-rows.js';
+import type { Realtime } from '../realtime/pubsub.js';
 import { checkBody } from './rules.js';
+import { writeThread } from './thread-write.js';
 
 /** Answering questions and replying to answers. */
 export class AnswerService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+  ) {}
 
   /** Answers a live question: its answer count and activity move in the same transaction. */
   async answer(viewer: Author, questionId: number, input: { body: string }): Promise<Answer> {
     const body = checkBody(input.body);
-    return inTransaction(this.db, async (m) => {
+    return writeThread(this.db, this.realtime, async (m, record) => {
       const [counted]: [unknown[], number] = await m.query(
         `UPDATE post SET answer_count = answer_count + 1, last_activity_at = now()
           WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING id`,
@@ -31,6 +35,7 @@ export class AnswerService {
         body_html: rendered.html,
       })) as Answer;
       await saveMentions(m, answer.rowId, rendered.mentionIds);
+      await record(questionId, { kind: 'ANSWER_ADDED', postId: answer.rowId, postKind: 'answer' });
       return answer;
     });
   }
@@ -38,7 +43,7 @@ export class AnswerService {
   /** Replies under a live answer: its reply count and the thread's activity move with it. */
   async reply(viewer: Author, answerId: number, input: { body: string }): Promise<Reply> {
     const body = checkBody(input.body);
-    return inTransaction(this.db, async (m) => {
+    return writeThread(this.db, this.realtime, async (m, record) => {
       const questionId = await threadOf(m, answerId, 'answer');
       await touchThread(m, questionId);
       const [counted]: [unknown[], number] = await m.query(
@@ -57,6 +62,7 @@ export class AnswerService {
         body_html: rendered.html,
       })) as Reply;
       await saveMentions(m, reply.rowId, rendered.mentionIds);
+      await record(questionId, { kind: 'REPLY_ADDED', postId: reply.rowId, postKind: 'reply' });
       return reply;
     });
   }

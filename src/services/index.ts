@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
+import type { Realtime } from '../realtime/pubsub.js';
 import { AnswerService } from './answer.service.js';
 import { PostService } from './post.service.js';
 import { QuestionService } from './question.service.js';
@@ -15,12 +16,17 @@ export interface Services {
   votes: VoteService;
 }
 
-export function createServices(db: DataSource, config: Pick<Config, 'sessionTtlSeconds'>): Services {
+/** Builds the services; writes publish their committed events on `realtime`. */
+export function createServices(
+  db: DataSource,
+  realtime: Realtime,
+  config: Pick<Config, 'sessionTtlSeconds'>,
+): Services {
   return {
-    users: new UserService(db, config.sessionTtlSeconds),
-    questions: new QuestionService(db),
-    answers: new AnswerService(db),
-    posts: new PostService(db),
-    votes: new VoteService(db),
+    users: new UserService(db, config.sessionTtlSeconds, realtime),
+    questions: new QuestionService(db, realtime),
+    answers: new AnswerService(db, realtime),
+    posts: new PostService(db, realtime),
+    votes: new VoteService(db, realtime),
   };
 }

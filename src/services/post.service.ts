@@ -3,12 +3,14 @@ import { Answer } from '../../entities/answer.entity.js';
 import type { Post } from '../../entities/post.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
-import { inTransaction } from '../db/transaction.js';
+import type { PostRef } from '../ids.js';
 import { BadUserInputError, ForbiddenError } from '../errors/index.js';
+import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
 import { lockPost, threadOf, touchThread, updatePost } from './post-rows.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags, detachTags } from './tags.js';
+import { writeThread } from './thread-write.js';
 
 /** What an edit changes; an absent (or null) field stays as it is. */
 export interface PostEdit {
@@ -19,23 +21,28 @@ export interface PostEdit {
 
 /** Editing and deleting posts: their author only. */
 export class PostService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+  ) {}
 
   /** Edits a post's body, and a question's title and tags; the thread becomes active. */
-  async edit(viewer: Author, postId: number, edit: PostEdit): Promise<Post> {
+  async edit(viewer: Author, target: PostRef, edit: PostEdit): Promise<Post> {
+    const postId = target.rowId;
     if (edit.body == null && edit.title == null && edit.tags == null) {
       throw new BadUserInputError('Give at least one of body, title and tags', { field: 'input', rule: 'empty' });
     }
     const body = edit.body == null ? null : checkBody(edit.body);
     const title = edit.title == null ? null : checkTitle(edit.title);
     const tags = edit.tags == null ? null : normalizeTags(edit.tags);
-    return inTransaction(this.db, async (m) => {
-      const post = await lockOwnPost(m, viewer, postId, 'edit');
+    return writeThread(this.db, this.realtime, async (m, record) => {
+      const post = await lockOwnPost(m, viewer, target, 'edit');
       if (post.kind !== 'question' && (title !== null || tags !== null)) {
         const field = title !== null ? 'title' : 'tags';
         throw new BadUserInputError(`Only a question has ${field}`, { field, rule: 'questionOnly' });
       }
-      await touchThread(m, post.kind === 'question' ? post.rowId : (post as Answer | Reply).questionId);
+      const questionId = threadIdOf(post);
+      await touchThread(m, questionId);
       let html: string | null = null;
       if (body !== null) {
         const rendered = await renderBody(m, body);
@@ -46,6 +53,7 @@ export class PostService {
         await detachTags(m, postId);
         await attachTags(m, postId, tags);
       }
+      await record(questionId, { kind: 'POST_EDITED', postId, postKind: post.kind });
       return updatePost(
         m,
         `UPDATE post SET body = coalesce($2, body), body_html = coalesce($3, body_html),
@@ -60,9 +68,10 @@ export class PostService {
    * replies). Counters, tag counts and the authors' reputation drop by what leaves; an accepted
    * answer that leaves is unaccepted.
    */
-  async delete(viewer: Author, postId: number): Promise<Post> {
-    return inTransaction(this.db, async (m) => {
-      const post = await lockOwnPost(m, viewer, postId, 'delete');
+  async delete(viewer: Author, target: PostRef): Promise<Post> {
+    const postId = target.rowId;
+    return writeThread(this.db, this.realtime, async (m, record) => {
+      const post = await lockOwnPost(m, viewer, target, 'delete');
       const scope = { question: 'question_id', answer: 'answer_id', reply: 'id' }[post.kind];
       const [gone]: [Array<{ authorId: number; score: number }>, number] = await m.query(
         `UPDATE post SET deleted_at = now() WHERE (id = $1 OR ${scope} = $1) AND deleted_at IS NULL
@@ -72,27 +81,36 @@ export class PostService {
       await dropReputation(m, gone);
       if (post.kind === 'question') await detachTags(m, postId);
       if (post instanceof Answer) {
-        await m.query(
-          `UPDATE post SET answer_count = answer_count - 1,
-             accepted_answer_id = nullif(accepted_answer_id, $2) WHERE id = $1`,
-          [post.questionId, postId],
+        const [[question]]: [Array<{ acceptedAnswerId: number | null }>, number] = await m.query(
+          `UPDATE post SET answer_count = answer_count - 1 WHERE id = $1 RETURNING accepted_answer_id AS "acceptedAnswerId"`,
+          [post.questionId],
         );
+        if (question.acceptedAnswerId === postId) {
+          await m.query('UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [post.questionId]);
+          await record(post.questionId, { kind: 'ANSWER_UNACCEPTED', postId, postKind: 'answer' });
+        }
       }
       if (post instanceof Reply) {
         await m.query('UPDATE post SET reply_count = reply_count - 1 WHERE id = $1', [post.answerId]);
       }
+      await record(threadIdOf(post), { kind: 'POST_DELETED', postId, postKind: post.kind });
       return post;
     });
   }
+}
+
+/** The question a post belongs to. */
+function threadIdOf(post: Post): number {
+  return post instanceof Answer || post instanceof Reply ? post.questionId : post.rowId;
 }
 
 /**
  * Locks the thread's question, then the post (the order every thread write follows), and checks
  * that the viewer wrote the post.
  */
-async function lockOwnPost(m: EntityManager, viewer: Author, postId: number, action: string): Promise<Post> {
-  await lockPost(m, await threadOf(m, postId), 'question');
-  const post = await lockPost(m, postId);
+async function lockOwnPost(m: EntityManager, viewer: Author, target: PostRef, action: string): Promise<Post> {
+  await lockPost(m, await threadOf(m, target.rowId, target.kind), 'question');
+  const post = await lockPost(m, target.rowId, target.kind);
   if (post.authorId !== viewer.userId) throw new ForbiddenError(`Only its author may ${action} this post`);
   return post;
 }

@@ -3,14 +3,19 @@ import type { Question } from '../../entities/question.entity.js';
 import type { Author } from '../auth/viewer.js';
 import { inTransaction } from '../db/transaction.js';
 import { ForbiddenError, NotFoundError } from '../errors/index.js';
+import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
 import { insertPost, lockPost, updatePost } from './post-rows.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags } from './tags.js';
+import { writeThread } from './thread-write.js';
 
 /** Asking, accepting and following: the rules of a question. */
 export class QuestionService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+  ) {}
 
   /** Asks a question; its author follows it from the start. */
   async ask(viewer: Author, input: { title: string; body: string; tags: readonly string[] }): Promise<Question> {
@@ -36,7 +41,7 @@ export class QuestionService {
 
   /** Marks an answer as the accepted one, moving the mark from any other; the question's author only. */
   async accept(viewer: Author, answerId: number): Promise<Question> {
-    return inTransaction(this.db, async (m) => {
+    return writeThread(this.db, this.realtime, async (m, record) => {
       // Threads lock question first, then its posts: read the answer's thread, then lock both.
       const rows: Array<{ questionId: number }> = await m.query(
         `SELECT question_id AS "questionId" FROM post WHERE id = $1 AND kind = 'answer'`,
@@ -46,6 +51,14 @@ export class QuestionService {
       const question = await lockOwnQuestion(m, viewer, rows[0].questionId, 'accept an answer');
       await lockPost(m, answerId, 'answer');
       if (question.acceptedAnswerId === answerId) return question;
+      if (question.acceptedAnswerId !== null) {
+        await record(question.rowId, {
+          kind: 'ANSWER_UNACCEPTED',
+          postId: question.acceptedAnswerId,
+          postKind: 'answer',
+        });
+      }
+      await record(question.rowId, { kind: 'ANSWER_ACCEPTED', postId: answerId, postKind: 'answer' });
       return (await updatePost(m, 'UPDATE post SET accepted_answer_id = $2 WHERE id = $1', [
         question.rowId,
         answerId,
@@ -55,9 +68,10 @@ export class QuestionService {
 
   /** Removes the accepted mark; the question's author only. Idempotent. */
   async unaccept(viewer: Author, questionId: number): Promise<Question> {
-    return inTransaction(this.db, async (m) => {
+    return writeThread(this.db, this.realtime, async (m, record) => {
       const question = await lockOwnQuestion(m, viewer, questionId, 'unaccept its answer');
       if (question.acceptedAnswerId === null) return question;
+      await record(questionId, { kind: 'ANSWER_UNACCEPTED', postId: question.acceptedAnswerId, postKind: 'answer' });
       return (await updatePost(m, 'UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [questionId])) as Question;
     });
   }

@@ -5,6 +5,7 @@ import { hashToken, newToken } from '../auth/token.js';
 import type { Viewer } from '../auth/viewer.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/index.js';
 import { toUser, userColumns } from '../loaders/rows.js';
+import type { Realtime } from '../realtime/pubsub.js';
 import { checkDisplayName, checkPassword, checkUsername } from './rules.js';
 
 /** A new session: the token to send as `Authorization: Bearer <token>`, and whose it is. */
@@ -25,6 +26,7 @@ export class UserService {
   constructor(
     private readonly db: DataSource,
     private readonly sessionTtlSeconds: number,
+    private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
   ) {}
 
   /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
@@ -64,11 +66,12 @@ export class UserService {
     return { token: await this.openSession(user.rowId), user };
   }
 
-  /** Revokes the viewer's session at once. */
+  /** Revokes the viewer's session at once, ending its private subscriptions too. */
   async logOut(viewer: Viewer): Promise<boolean> {
     await this.db.query('UPDATE session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
       viewer.sessionId,
     ]);
+    this.realtime.publishSessionRevoked(viewer.sessionId);
     return true;
   }
 

@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
 import type { Author } from '../auth/viewer.js';
-import { inTransaction } from '../db/transaction.js';
+import type { PostRef } from '../ids.js';
 import { ForbiddenError } from '../errors/index.js';
-import { lockPost, updatePost } from './post-rows.js';
+import type { Realtime } from '../realtime/pubsub.js';
+import { lockPost, threadOf, updatePost } from './post-rows.js';
+import { writeThread } from './thread-write.js';
 
 /** A vote as the API says it. NONE retracts. */
 export type VoteChoice = 'UP' | 'DOWN' | 'NONE';
@@ -12,16 +14,23 @@ const valueOf: Record<VoteChoice, -1 | 0 | 1> = { UP: 1, DOWN: -1, NONE: 0 };
 
 /** Votes, and the score and reputation that follow from them. */
 export class VoteService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+  ) {}
 
   /**
-   * Sets the viewer's vote on a post. The post row is locked first, so concurrent votes on one post
-   * apply one after another and `score` (and the author's reputation) move by exactly the change.
+   * Sets the viewer's vote on a post. The thread's question, then the post, are locked first, so
+   * concurrent votes apply one after another and `score` (and the author's reputation) move by
+   * exactly the change; a change of score is a SCORE_CHANGED event of the thread.
    * Repeating a vote changes nothing. Voting on one's own post is FORBIDDEN.
    */
-  async vote(viewer: Author, postId: number, choice: VoteChoice): Promise<Post> {
-    return inTransaction(this.db, async (m) => {
-      const post = await lockPost(m, postId);
+  async vote(viewer: Author, target: PostRef, choice: VoteChoice): Promise<Post> {
+    const postId = target.rowId;
+    return writeThread(this.db, this.realtime, async (m, record) => {
+      const questionId = await threadOf(m, postId, target.kind);
+      await lockPost(m, questionId, 'question');
+      const post = await lockPost(m, postId, target.kind);
       if (post.authorId === viewer.userId) throw new ForbiddenError('You cannot vote on your own post');
       const rows: Array<{ value: -1 | 1 }> = await m.query(
         'SELECT value FROM vote WHERE post_id = $1 AND user_id = $2',
@@ -40,7 +49,9 @@ export class VoteService {
         );
       }
       await m.query('UPDATE "user" SET reputation = reputation + $2 WHERE id = $1', [post.authorId, after - before]);
-      return updatePost(m, 'UPDATE post SET score = score + $2 WHERE id = $1', [postId, after - before]);
+      const voted = await updatePost(m, 'UPDATE post SET score = score + $2 WHERE id = $1', [postId, after - before]);
+      await record(questionId, { kind: 'SCORE_CHANGED', postId, postKind: target.kind, score: voted.score });
+      return voted;
     });
   }
 }

@@ -8,7 +8,9 @@ import { openDatabase } from '../../src/db/data-source.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { createLog } from '../../src/log.js';
 import { buildThreadSchema } from '../../src/schema.js';
-import { createServices, type Services } from '../../src/services/index.js';
+import { createApp } from '../../src/context.js';
+import { createRealtime } from '../../src/realtime/pubsub.js';
+import type { Services } from '../../src/services/index.js';
 
 /** A GraphQL response as a client sees it, with the HTTP status. */
 export type Response<T> = ExecutionResult<T> & { status: number };
@@ -50,17 +52,18 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 let userCounter = 0;
 
 /** Creates a database, migrates it and serves it on 127.0.0.1, port 0. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { redisUrl?: string } = {}): Promise<TestServer> {
   const name = `thread_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   const sql: string[] = [];
   const db = await openDatabase({ url: url.toString(), onQuery: (statement) => sql.push(statement) });
-  const services = createServices(db, { sessionTtlSeconds: 3600 });
+  const realtime = createRealtime(options.redisUrl);
+  const app = createApp(db, realtime, { sessionTtlSeconds: 3600 });
+  const { services } = app;
   const server: RunningServer = await startServer({
-    db,
-    services,
+    app,
     schema: await buildThreadSchema(),
     log: createLog('silent'),
     port: 0,
@@ -94,6 +97,7 @@ export async function startTestServer(): Promise<TestServer> {
     drift: () => findDrift(db),
     close: async () => {
       await server.close();
+      await realtime.close();
       await db.destroy();
       await admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
     },

@@ -1,0 +1,119 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PostKind } from '../../entities/post.entity.js';
+import type { ThreadEventKind, ThreadEventMessage } from './topics.js';
+
+/** A change to record; the outbox gives it its number and date. */
+export interface ThreadChange {
+  kind: ThreadEventKind;
+  postId: number;
+  postKind: PostKind;
+  score?: number;
+}
+
+interface EventRow {
+  questionId: number;
+  seq: number;
+  kind: ThreadEventKind;
+  postId: number;
+  postKind: PostKind;
+  score: number | null;
+  at: Date;
+}
+
+const eventColumns = `question_id AS "questionId", seq, kind, post_id AS "postId", post_kind AS "postKind",
+  score, created_at AS "at"`;
+
+function toMessage(row: EventRow): ThreadEventMessage {
+  return { ...row, at: row.at.toISOString() };
+}
+
+/**
+ * Records changes of a thread in the transaction that makes them, numbered after the thread's last
+ * event. Numbering updates the question row, so it waits for (and then excludes) every other writer
+ * of the thread until commit: numbers follow commit order.
+ */
+export async function recordEvents(
+  m: EntityManager,
+  questionId: number,
+  changes: readonly ThreadChange[],
+): Promise<ThreadEventMessage[]> {
+  if (changes.length === 0) return [];
+  const [[{ last }]]: [Array<{ last: number }>, number] = await m.query(
+    'UPDATE post SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq AS last',
+    [questionId, changes.length],
+  );
+  const rows: EventRow[] = await m.query(
+    `INSERT INTO thread_event (question_id, seq, kind, post_id, post_kind, score)
+     SELECT $1, $2 + c.position, c.kind, c.post_id, c.post_kind, c.score
+       FROM unnest($3::text[], $4::integer[], $5::text[], $6::integer[])
+            WITH ORDINALITY AS c(kind, post_id, post_kind, score, position)
+     RETURNING ${eventColumns}`,
+    [
+      questionId,
+      last - changes.length,
+      changes.map((change) => change.kind),
+      changes.map((change) => change.postId),
+      changes.map((change) => change.postKind),
+      changes.map((change) => change.score ?? null),
+    ],
+  );
+  return rows.map(toMessage).sort((a, b) => a.seq - b.seq);
+}
+
+/** The thread's events numbered after `afterSeq` (and up to `throughSeq`), in order. */
+export async function eventsAfter(
+  db: DataSource,
+  questionId: number,
+  afterSeq: number,
+  throughSeq?: number,
+): Promise<ThreadEventMessage[]> {
+  const rows: EventRow[] = await db.query(
+    `SELECT ${eventColumns} FROM thread_event
+      WHERE question_id = $1 AND seq > $2 AND ($3::integer IS NULL OR seq <= $3) ORDER BY seq`,
+    [questionId, afterSeq, throughSeq ?? null],
+  );
+  return rows.map(toMessage);
+}
+
+/** Where a thread's event numbering stands, and how far its events were pruned; null when there is no such question. */
+export async function threadEventState(
+  db: DataSource,
+  questionId: number,
+): Promise<{ lastSeq: number; prunedThrough: number } | null> {
+  const rows: Array<{ lastSeq: number; prunedThrough: number }> = await db.query(
+    `SELECT event_seq AS "lastSeq", events_pruned_through AS "prunedThrough" FROM post
+      WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL`,
+    [questionId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Deletes events older than `retentionSeconds`, remembering per thread how far they went. */
+export async function pruneEvents(db: DataSource, retentionSeconds: number): Promise<number> {
+  const [pruned]: [Array<{ count: number }>, number] = await db.query(
+    `WITH gone AS (
+       DELETE FROM thread_event WHERE created_at < now() - make_interval(secs => $1) RETURNING question_id, seq),
+     through AS (SELECT question_id, max(seq) AS seq, count(*) AS count FROM gone GROUP BY question_id)
+     UPDATE post p SET events_pruned_through = greatest(p.events_pruned_through, t.seq)
+       FROM through t WHERE p.id = t.question_id RETURNING t.count::integer AS count`,
+    [retentionSeconds],
+  );
+  return pruned.reduce((sum, row) => sum + row.count, 0);
+}
+
+/**
+ * Prunes events older than `retentionSeconds` now and then every `everySeconds`, in the background.
+ * Returns the function that stops it.
+ */
+export function startPruning(
+  db: DataSource,
+  retentionSeconds: number,
+  everySeconds: number,
+  onError: (error: unknown) => void,
+): () => void {
+  const prune = () => void pruneEvents(db, retentionSeconds).catch(onError);
+  prune();
+  const timer = setInterval(prune, everySeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

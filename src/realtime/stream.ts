@@ -1,0 +1,79 @@
+import { Repeater } from '@repeaterjs/repeater';
+import type { DataSource } from 'typeorm';
+import { BadUserInputError, NotFoundError } from '../errors/index.js';
+import { eventsAfter, threadEventState } from './outbox.js';
+import type { Realtime } from './pubsub.js';
+import type { ThreadEventMessage } from './topics.js';
+
+/** Which events of the stream a subscriber wants; asked in order, once per event. */
+export type EventFilter = (event: ThreadEventMessage) => boolean | Promise<boolean>;
+
+/**
+ * Every event of a thread, each exactly once and in commit order: first those committed after
+ * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
+ *
+ * It listens before it reads, so nothing falls between the two. A live event that arrives after a
+ * gap (published late, or by another instance) brings the missing ones from the outbox first, and
+ * anything at or below the last number sent is dropped: no gap, no duplicate at the seam.
+ * NOT_FOUND when the question does not exist; BAD_USER_INPUT when `afterSeq` is older than what the
+ * outbox keeps (the client must refetch the thread) or newer than the thread.
+ */
+export async function threadEventStream(
+  db: DataSource,
+  realtime: Realtime,
+  questionId: number,
+  afterSeq: number | null,
+  wanted: EventFilter = () => true,
+): Promise<Repeater<ThreadEventMessage>> {
+  const live = realtime.pubsub.subscribe('thread', questionId);
+  const state = await threadEventState(db, questionId);
+  const problem =
+    state === null
+      ? new NotFoundError('The question')
+      : afterSeq !== null && afterSeq > state.lastSeq
+        ? new BadUserInputError('after is not a cursor of this thread', { field: 'after', rule: 'cursor' })
+        : afterSeq !== null && afterSeq < state.prunedThrough
+          ? new BadUserInputError('after is older than the events kept (7 days): refetch the thread, then subscribe', {
+              field: 'after',
+              rule: 'cursorExpired',
+            })
+          : null;
+  if (problem !== null || state === null) {
+    await live.return();
+    throw problem;
+  }
+
+  return new Repeater<ThreadEventMessage>(async (push, stop) => {
+    let last = afterSeq ?? state.lastSeq;
+    // One link per delivery, so events go out one after another even when reading the outbox.
+    let chain = Promise.resolve();
+    const deliver = async (event: ThreadEventMessage): Promise<void> => {
+      if (event.seq <= last) return;
+      last = event.seq;
+      if (await wanted(event)) await push(event);
+    };
+    const receive = (event: ThreadEventMessage): void => {
+      chain = chain
+        .then(async () => {
+          if (event.seq > last + 1) {
+            for (const missed of await eventsAfter(db, questionId, last, event.seq - 1)) await deliver(missed);
+          }
+          await deliver(event);
+        })
+        .catch(stop);
+    };
+    if (afterSeq !== null) {
+      chain = chain
+        .then(async () => {
+          for (const event of await eventsAfter(db, questionId, afterSeq)) await deliver(event);
+        })
+        .catch(stop);
+    }
+    const listening = (async () => {
+      for await (const event of live) receive(event);
+    })().catch(stop);
+    await stop;
+    await live.return();
+    await listening;
+  });
+}

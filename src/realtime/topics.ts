@@ -1,0 +1,36 @@
+import type { PostKind } from '../../entities/post.entity.js';
+
+/** Every kind of change a thread has, as the contract's ThreadEventKind names them. */
+export const threadEventKinds = [
+  'ANSWER_ADDED',
+  'REPLY_ADDED',
+  'SCORE_CHANGED',
+  'POST_EDITED',
+  'POST_DELETED',
+  'ANSWER_ACCEPTED',
+  'ANSWER_UNACCEPTED',
+] as const;
+
+export type ThreadEventKind = (typeof threadEventKinds)[number];
+
+/**
+ * One committed change of a thread, as it travels over pub/sub (and Redis): ids, a score and an ISO
+ * date, never rows. `seq` numbers the thread's events in commit order, from 1.
+ */
+export interface ThreadEventMessage {
+  questionId: number;
+  seq: number;
+  kind: ThreadEventKind;
+  postId: number;
+  postKind: PostKind;
+  score: number | null;
+  at: string;
+}
+
+/** The pub/sub topics, each keyed by the id its subscribers filter on. */
+export type Topics = {
+  /** Keyed by question row id. */
+  thread: [questionId: number, event: ThreadEventMessage];
+  /** Keyed by session id: the session was revoked, so its private streams end. */
+  sessionRevoked: [sessionId: number, revoked: true];
+};

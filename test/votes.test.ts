@@ -1,0 +1,438 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  AskQuestionDocument,
+  DeletePostDocument,
+  PostAnswerDocument,
+  PostReplyDocument,
+  PostScoreDocument,
+  ReputationDocument,
+  TagQuestionsDocument,
+  VoteDocument,
+  type VoteValue,
+} from './generated/operations.js';
+import { startTestServer, type Response, type TestServer } from './support/harness.js';
+
+type User = Awaited<ReturnType<TestServer['signUp']>>;
+
+/** Signs `count` users up at once. */
+function signUpMany(count: number): Promise<User[]> {
+  return Promise.all(Array.from({ length: count }, () => server.signUp()));
+}
+
+let server: TestServer;
+/** 100 users who only ever vote (so their reputation stays 0): sign-ups are slow, so they are shared. */
+let crowd: User[];
+beforeAll(async () => {
+  server = await startTestServer();
+  crowd = await signUpMany(100);
+});
+afterAll(() => server.close());
+
+function rowIdOf(globalId: string): number {
+  return Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
+}
+
+function globalId(type: string, rowId: number): string {
+  return Buffer.from(`${type}:${rowId}`).toString('base64url');
+}
+
+let questionCount = 0;
+
+async function ask(user: User, tags = ['votes']): Promise<string> {
+  const result = await server.gql(
+    AskQuestionDocument,
+    { input: { title: `Vote question number ${++questionCount}`, body: 'What do you think?', tags } },
+    user.token,
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data!.askQuestion.id;
+}
+
+async function answer(user: User, questionId: string): Promise<string> {
+  const result = await server.gql(PostAnswerDocument, { input: { questionId, body: 'An answer' } }, user.token);
+  expect(result.errors).toBeUndefined();
+  return result.data!.postAnswer.id;
+}
+
+async function reply(user: User, answerId: string): Promise<string> {
+  const result = await server.gql(PostReplyDocument, { input: { answerId, body: 'A reply' } }, user.token);
+  expect(result.errors).toBeUndefined();
+  return result.data!.postReply.id;
+}
+
+function vote(user: User | null, targetId: string, value: VoteValue) {
+  return server.gql(VoteDocument, { input: { targetId, value } }, user?.token);
+}
+
+/** The post as `viewer` (or an anonymous reader) sees it. */
+async function read(id: string, viewer?: User | null) {
+  const result = await server.gql(PostScoreDocument, { id }, viewer?.token);
+  expect(result.errors).toBeUndefined();
+  const node = result.data!.node;
+  if (node === null || !('score' in node)) return null;
+  return node;
+}
+
+async function reputationOf(user: User): Promise<number> {
+  const result = await server.gql(ReputationDocument, { username: user.username });
+  expect(result.errors).toBeUndefined();
+  return result.data!.user!.reputation;
+}
+
+/** The vote rows of a post, as stored. */
+async function voteRows(postId: string): Promise<{ count: number; sum: number }> {
+  const [row]: Array<{ count: number; sum: number }> = await server.db.query(
+    'SELECT count(*)::integer AS count, coalesce(sum(value), 0)::integer AS sum FROM vote WHERE post_id = $1',
+    [rowIdOf(postId)],
+  );
+  return row;
+}
+
+function codesOf(result: Response<unknown>): unknown[] | undefined {
+  return result.errors?.map((error) => error.extensions?.code);
+}
+
+/** A small deterministic generator (mulberry32), so a failing storm can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('vote under concurrency', () => {
+  it('should count each of 100 concurrent UP votes by different users exactly once', async () => {
+    const [author, asker] = await signUpMany(2);
+    const voters = crowd;
+    const answerId = await answer(author, await ask(asker));
+    const reputationBefore = await reputationOf(author);
+
+    const results = await Promise.all(voters.map((voter) => vote(voter, answerId, 'UP')));
+
+    expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
+    // Votes on one post apply one after another: each sees the score its own vote made.
+    const scores = results.map((result) => result.data!.vote.score).sort((a, b) => a - b);
+    expect(scores).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(results.every((result) => result.data!.vote.viewerVote === 'UP')).toBe(true);
+    expect((await read(answerId))?.score).toBe(100);
+    expect(await reputationOf(author)).toBe(reputationBefore + 100);
+    expect(await voteRows(answerId)).toEqual({ count: 100, sum: 100 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should count the same UP vote sent 10 times at once by one user as one vote', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    const results = await Promise.all(Array.from({ length: 10 }, () => vote(voter, answerId, 'UP')));
+
+    expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
+    expect(results.map((result) => result.data!.vote.score)).toEqual(Array.from({ length: 10 }, () => 1));
+    expect(await read(answerId, voter)).toMatchObject({ score: 1, viewerVote: 'UP' });
+    expect(await reputationOf(author)).toBe(1);
+    expect(await voteRows(answerId)).toEqual({ count: 1, sum: 1 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should keep every score equal to its vote rows when 30 users flip UP, DOWN and NONE on 3 posts at once', async () => {
+    const [asker, answerer, replier] = await signUpMany(3);
+    const voters = crowd.slice(0, 30);
+    const questionId = await ask(asker);
+    const answerId = await answer(answerer, questionId);
+    const replyId = await reply(replier, answerId);
+    const posts = [questionId, answerId, replyId];
+    const values: VoteValue[] = ['UP', 'DOWN', 'NONE'];
+    const next = random(20261126);
+
+    // Each voter sends 2 votes per post, in a shuffled order, one after another; all voters at once.
+    const plans = voters.map((voter) => {
+      const steps = posts
+        .flatMap((post) => [post, post])
+        .map((post) => ({ post, value: values[Math.floor(next() * 3)], order: next() }))
+        .sort((a, b) => a.order - b.order);
+      return { voter, steps };
+    });
+    const results = await Promise.all(
+      plans.map(async ({ voter, steps }) => {
+        const sent: Array<Response<unknown>> = [];
+        for (const { post, value } of steps) sent.push(await vote(voter, post, value));
+        return sent;
+      }),
+    );
+
+    expect(results.flat().flatMap((result) => result.errors ?? [])).toEqual([]);
+    const lastVote = (voter: User, post: string): VoteValue =>
+      plans
+        .find((plan) => plan.voter === voter)!
+        .steps.filter((step) => step.post === post)
+        .at(-1)!.value;
+    for (const [post, author] of [
+      [questionId, asker],
+      [answerId, answerer],
+      [replyId, replier],
+    ] as const) {
+      const expected = voters.reduce((sum, voter) => sum + { UP: 1, DOWN: -1, NONE: 0 }[lastVote(voter, post)], 0);
+      const voted = voters.filter((voter) => lastVote(voter, post) !== 'NONE').length;
+      expect(await voteRows(post)).toEqual({ count: voted, sum: expected });
+      expect((await read(post))?.score).toBe(expected);
+      expect(await reputationOf(author)).toBe(expected);
+      const seen = await Promise.all(voters.map(async (voter) => (await read(post, voter))?.viewerVote ?? 'NONE'));
+      expect(seen).toEqual(voters.map((voter) => lastVote(voter, post)));
+    }
+    expect(await server.drift()).toEqual([]);
+  });
+});
+
+describe('vote changes', () => {
+  it('should move the score by -2 when an UP vote becomes DOWN', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    const up = await vote(voter, answerId, 'UP');
+    expect(up.errors).toBeUndefined();
+    expect(up.data!.vote).toMatchObject({ __typename: 'Answer', score: 1, viewerVote: 'UP' });
+    expect(up.data!.vote.author.reputation).toBe(1);
+
+    const down = await vote(voter, answerId, 'DOWN');
+    expect(down.errors).toBeUndefined();
+    expect(down.data!.vote).toMatchObject({ score: -1, viewerVote: 'DOWN' });
+    expect(down.data!.vote.author.reputation).toBe(-1);
+    expect(await read(answerId, voter)).toMatchObject({ score: -1, viewerVote: 'DOWN' });
+    expect(await voteRows(answerId)).toEqual({ count: 1, sum: -1 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should move the score by +1 when a DOWN vote is retracted with NONE', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    const down = await vote(voter, answerId, 'DOWN');
+    expect(down.errors).toBeUndefined();
+    expect(down.data!.vote).toMatchObject({ score: -1, viewerVote: 'DOWN' });
+
+    const none = await vote(voter, answerId, 'NONE');
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.vote).toMatchObject({ score: 0, viewerVote: null });
+    expect(none.data!.vote.author.reputation).toBe(0);
+    expect(await read(answerId, voter)).toMatchObject({ score: 0, viewerVote: null });
+    expect(await voteRows(answerId)).toEqual({ count: 0, sum: 0 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should change nothing when NONE is sent without a vote', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    const none = await vote(voter, answerId, 'NONE');
+
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.vote).toMatchObject({ score: 0, viewerVote: null });
+    expect(await reputationOf(author)).toBe(0);
+    expect(await voteRows(answerId)).toEqual({ count: 0, sum: 0 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should change nothing when the same vote is sent again', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    for (const value of ['UP', 'UP', 'DOWN', 'DOWN'] as const) {
+      const result = await vote(voter, answerId, value);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.vote).toMatchObject({ score: value === 'UP' ? 1 : -1, viewerVote: value });
+      expect(result.data!.vote.author.reputation).toBe(value === 'UP' ? 1 : -1);
+    }
+    expect(await voteRows(answerId)).toEqual({ count: 1, sum: -1 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should show a vote as viewerVote to its voter only, never to an anonymous reader or another user', async () => {
+    const [author] = await signUpMany(1);
+    const [voter, other] = crowd;
+    const answerId = await answer(author, await ask(author));
+
+    expect(await read(answerId, voter)).toMatchObject({ score: 0, viewerVote: null });
+    for (const value of ['UP', 'DOWN', 'NONE'] as const) {
+      expect((await vote(voter, answerId, value)).errors).toBeUndefined();
+      const score = { UP: 1, DOWN: -1, NONE: 0 }[value];
+      expect(await read(answerId, voter)).toMatchObject({ score, viewerVote: value === 'NONE' ? null : value });
+      expect(await read(answerId, null)).toMatchObject({ score, viewerVote: null });
+      expect(await read(answerId, other)).toMatchObject({ score, viewerVote: null });
+      expect(await read(answerId, author)).toMatchObject({ score, viewerVote: null });
+    }
+  });
+});
+
+describe('vote refusals', () => {
+  it("should give FORBIDDEN when voting on one's own post, and change nothing", async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const questionId = await ask(author);
+    const answerId = await answer(author, questionId);
+    expect((await vote(voter, answerId, 'UP')).errors).toBeUndefined();
+
+    for (const [post, value] of [
+      [questionId, 'UP'],
+      [answerId, 'DOWN'],
+      [answerId, 'NONE'],
+    ] as const) {
+      const result = await vote(author, post, value);
+      expect(codesOf(result)).toEqual(['FORBIDDEN']);
+      expect(result.data).toBeNull();
+    }
+    expect(await read(questionId, author)).toMatchObject({ score: 0, viewerVote: null });
+    expect(await read(answerId, author)).toMatchObject({ score: 1, viewerVote: null });
+    expect(await reputationOf(author)).toBe(1);
+    expect(await voteRows(questionId)).toEqual({ count: 0, sum: 0 });
+    expect(await voteRows(answerId)).toEqual({ count: 1, sum: 1 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should give UNAUTHENTICATED to an anonymous vote, and change nothing', async () => {
+    const [author] = await signUpMany(1);
+    const questionId = await ask(author);
+
+    const result = await vote(null, questionId, 'UP');
+
+    expect(codesOf(result)).toEqual(['UNAUTHENTICATED']);
+    expect(result.data).toBeNull();
+    expect(await read(questionId)).toMatchObject({ score: 0 });
+    expect(await voteRows(questionId)).toEqual({ count: 0, sum: 0 });
+  });
+
+  it('should give NOT_FOUND to a vote on a deleted post, and change nothing', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const questionId = await ask(author);
+    const answerId = await answer(author, questionId);
+    expect((await server.gql(DeletePostDocument, { id: answerId }, author.token)).errors).toBeUndefined();
+
+    const result = await vote(voter, answerId, 'UP');
+
+    expect(codesOf(result)).toEqual(['NOT_FOUND']);
+    expect(result.data).toBeNull();
+    expect(await voteRows(answerId)).toEqual({ count: 0, sum: 0 });
+    expect(await reputationOf(author)).toBe(0);
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should give NOT_FOUND to a vote on an unknown post id', async () => {
+    const [voter] = crowd;
+    for (const type of ['Question', 'Answer', 'Reply']) {
+      const result = await vote(voter, globalId(type, 999999), 'UP');
+      expect(codesOf(result)).toEqual(['NOT_FOUND']);
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it('should give NOT_FOUND when the id names a post of another type than the stored one', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    const questionId = await ask(author);
+    const answerId = await answer(author, questionId);
+
+    for (const forged of [globalId('Reply', rowIdOf(questionId)), globalId('Question', rowIdOf(answerId))]) {
+      const result = await vote(voter, forged, 'UP');
+      expect(codesOf(result)).toEqual(['NOT_FOUND']);
+      expect(result.data).toBeNull();
+    }
+    expect(await voteRows(questionId)).toEqual({ count: 0, sum: 0 });
+    expect(await voteRows(answerId)).toEqual({ count: 0, sum: 0 });
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should give BAD_USER_INPUT on targetId when it is the id of a User or a Tag', async () => {
+    const [author] = await signUpMany(1);
+    const [voter] = crowd;
+    await ask(author, ['vote-target']);
+    const tag = await server.gql(TagQuestionsDocument, { name: 'vote-target' });
+    const tagId = tag.data!.tag!.id;
+
+    for (const targetId of [globalId('User', author.userId), tagId]) {
+      const result = await vote(voter, targetId, 'UP');
+      expect(codesOf(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].extensions).toMatchObject({ field: 'targetId', rule: 'idType' });
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it('should give BAD_USER_INPUT on targetId when it is not a global id', async () => {
+    const [voter] = crowd;
+    for (const targetId of ['', 'not an id', Buffer.from('Question:abc').toString('base64url'), 'UXVlc3Rpb246MQ==']) {
+      const result = await vote(voter, targetId, 'UP');
+      expect(codesOf(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors![0].extensions).toMatchObject({ field: 'targetId', rule: 'globalId' });
+      expect(result.data).toBeNull();
+    }
+  });
+});
+
+describe('votes and reputation', () => {
+  it('should vote on a question, an answer and a reply, returning each as its own type', async () => {
+    const [asker, answerer, replier] = await signUpMany(3);
+    const [voter] = crowd;
+    const questionId = await ask(asker);
+    const answerId = await answer(answerer, questionId);
+    const replyId = await reply(replier, answerId);
+
+    for (const [id, typename] of [
+      [questionId, 'Question'],
+      [answerId, 'Answer'],
+      [replyId, 'Reply'],
+    ] as const) {
+      const result = await vote(voter, id, 'UP');
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.vote).toMatchObject({ __typename: typename, id, score: 1, viewerVote: 'UP' });
+      expect(await read(id, voter)).toMatchObject({ __typename: typename, score: 1, viewerVote: 'UP' });
+    }
+    expect(await Promise.all([asker, answerer, replier].map(reputationOf))).toEqual([1, 1, 1]);
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it("should keep reputation equal to the sum of the scores of the author's posts, and drop a deleted post's score", async () => {
+    const [author, other] = await signUpMany(2);
+    const [v1, v2, v3] = crowd;
+    const questionId = await ask(author);
+    const othersAnswerId = await answer(other, questionId);
+    const replyId = await reply(author, othersAnswerId);
+    const ownAnswerId = await answer(author, questionId);
+    const votes: Array<[User, string, VoteValue]> = [
+      [v1, questionId, 'UP'],
+      [v2, questionId, 'UP'],
+      [v3, questionId, 'UP'],
+      [v1, ownAnswerId, 'DOWN'],
+      [v1, replyId, 'UP'],
+      [v2, replyId, 'UP'],
+      [v3, othersAnswerId, 'UP'],
+    ];
+    for (const [voter, post, value] of votes) expect((await vote(voter, post, value)).errors).toBeUndefined();
+
+    const scores = await Promise.all([questionId, ownAnswerId, replyId].map(async (id) => (await read(id))!.score));
+    expect(scores).toEqual([3, -1, 2]);
+    expect(await reputationOf(author)).toBe(4);
+    expect(await reputationOf(other)).toBe(1);
+
+    expect((await server.gql(DeletePostDocument, { id: replyId }, author.token)).errors).toBeUndefined();
+    expect(await read(replyId)).toBeNull();
+    expect(await reputationOf(author)).toBe(2);
+    expect(await server.drift()).toEqual([]);
+
+    expect((await server.gql(DeletePostDocument, { id: ownAnswerId }, author.token)).errors).toBeUndefined();
+    expect(await reputationOf(author)).toBe(3);
+    expect(await server.drift()).toEqual([]);
+
+    // Deleting the question takes the other author's answer, and its score, with it.
+    expect((await server.gql(DeletePostDocument, { id: questionId }, author.token)).errors).toBeUndefined();
+    expect(await reputationOf(author)).toBe(0);
+    expect(await reputationOf(other)).toBe(0);
+    expect(await server.drift()).toEqual([]);
+  });
+});
