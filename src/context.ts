@@ -14,8 +14,8 @@ export interface Context {
   loaders: Loaders;
   services: Services;
   live: LiveThreads;
-  /** Points `loaders` at the reads shared by every watcher of `event` (called per pushed event). */
-  readEvent(event: object): void;
+  /** The loaders for resolving `event` for this viewer, shared with every other watcher of it. */
+  loadersFor(event: object): Loaders;
 }
 
 /** The long-lived parts every context is made from. */
@@ -27,17 +27,14 @@ export interface App {
 
 /** Builds the context of one request, or of one subscription. */
 export function createContext(app: App, viewer: Viewer | null, requestId: string): Context {
-  const context: Context = {
+  return {
     requestId,
     viewer,
     loaders: createLoaders(app.db, viewer),
     services: app.services,
     live: app.live,
-    readEvent: (event) => {
-      context.loaders = loadersForEvent(app.db, event, viewer);
-    },
+    loadersFor: (event) => loadersForEvent(app.db, event, viewer),
   };
-  return context;
 }
 
 /** Wires the services and the live streams over one DataSource and one pub/sub. */

@@ -32,7 +32,7 @@ const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error)
 );
 const server = await startServer({
   app,
-  schema: await buildThreadSchema(),
+  schema: await buildThreadSchema(realtime.pubsub),
   log,
   port: config.port,
   host: config.host,

@@ -2,18 +2,35 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import type { Realtime } from './realtime/pubsub.js';
 import { AnswerResolver } from '../resolvers/answer.resolver.js';
 import { NodeResolver } from '../resolvers/node.resolver.js';
 import { PostResolver } from '../resolvers/post.resolver.js';
 import { QuestionResolver } from '../resolvers/question.resolver.js';
 import { ReplyResolver } from '../resolvers/reply.resolver.js';
+import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
 import { TagResolver } from '../resolvers/tag.resolver.js';
+import { ThreadEventResolver } from '../resolvers/thread-event.resolver.js';
 import { UserResolver } from '../resolvers/user.resolver.js';
 
-/** Builds the executable schema from the resolver classes. */
-export function buildThreadSchema(): Promise<GraphQLSchema> {
+/**
+ * Builds the executable schema from the resolver classes. Subscriptions read their own streams
+ * (src/realtime), but type-graphql insists on being given the pub/sub they come from.
+ */
+export function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [NodeResolver, PostResolver, QuestionResolver, AnswerResolver, ReplyResolver, UserResolver, TagResolver],
+    pubSub,
+    resolvers: [
+      NodeResolver,
+      PostResolver,
+      QuestionResolver,
+      AnswerResolver,
+      ReplyResolver,
+      UserResolver,
+      TagResolver,
+      SubscriptionResolver,
+      ThreadEventResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,
     emitSchemaFile: false,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parseSeedThread } from '../src/demo/seed-thread.js';
 
-const seedText = readFileSync(new URL('../../shared/seed-thread.txt', import.meta.url), 'utf8');
+// The project's copy of shared/seed-thread.txt (test/demo.test.ts checks that the two agree).
+const seedText = readFileSync(new URL('../src/demo/seed-thread.txt', import.meta.url), 'utf8');
 
 describe('parseSeedThread', () => {
   const thread = parseSeedThread(seedText);

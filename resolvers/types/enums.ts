@@ -46,3 +46,26 @@ registerEnumType(AnswerOrder, {
     OLDEST: { description: 'In the order they were written.' },
   },
 });
+
+export enum ThreadEventKind {
+  ANSWER_ADDED = 'ANSWER_ADDED',
+  REPLY_ADDED = 'REPLY_ADDED',
+  SCORE_CHANGED = 'SCORE_CHANGED',
+  POST_EDITED = 'POST_EDITED',
+  POST_DELETED = 'POST_DELETED',
+  ANSWER_ACCEPTED = 'ANSWER_ACCEPTED',
+  ANSWER_UNACCEPTED = 'ANSWER_UNACCEPTED',
+}
+registerEnumType(ThreadEventKind, {
+  name: 'ThreadEventKind',
+  description: 'What changed in a thread.',
+  valuesConfig: {
+    ANSWER_ADDED: { description: 'An answer was posted; `post` is the answer.' },
+    REPLY_ADDED: { description: 'A reply was posted; `post` is the reply.' },
+    SCORE_CHANGED: { description: "A post's score moved; `score` is the new score." },
+    POST_EDITED: { description: 'A post was edited; fetch `post` for its new body.' },
+    POST_DELETED: { description: 'A post was deleted, with everything under it; `post` is null.' },
+    ANSWER_ACCEPTED: { description: "The question's author accepted this answer." },
+    ANSWER_UNACCEPTED: { description: 'This answer is no longer the accepted one.' },
+  },
+});

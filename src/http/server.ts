@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
-import { ApiError } from '../errors/index.js';
+import { ApiError, BadUserInputError } from '../errors/index.js';
 import { csrfPrevention } from './csrf.js';
 import type { Log } from '../log.js';
 
@@ -28,6 +28,18 @@ export interface ServerOptions {
   /** Stack traces reach clients only in `development`. */
   nodeEnv: string;
 }
+
+/** Limits of the WebSocket transport. */
+export const limits = {
+  /** `connection_init` must come within this, else the socket closes with 4408. */
+  connectionInitMs: 3000,
+  /** Largest message a client may send. */
+  socketMessageBytes: 64 * 1024,
+  /** Most operations one socket may have running at once. */
+  subscriptionsPerSocket: 50,
+  /** Bytes waiting to be sent past which a socket is closed as a slow consumer (1008). */
+  socketBufferBytes: 1024 * 1024,
+};
 
 /** A listening server. */
 export interface RunningServer {
@@ -101,10 +113,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { db } = app;
   const web = express();
   const httpServer: Server = createServer(web);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: limits.socketMessageBytes,
+    perMessageDeflate: false,
+  });
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
+      connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
           const viewer = await viewerFromAuthorization(db, authorizationOf(ctx.connectionParams));
@@ -115,10 +133,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           throw error;
         }
       },
-      context: (ctx) => {
-        const base = ctx.extra.context as Context;
-        return createContext(app, base.viewer, randomUUID());
+      onSubscribe: (ctx) => {
+        const active = Object.keys(ctx.subscriptions).length;
+        if (active < limits.subscriptionsPerSocket) return undefined;
+        return [
+          new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
+            field: 'subscription',
+            rule: 'perSocket',
+            max: limits.subscriptionsPerSocket,
+          }),
+        ];
       },
+      context: (ctx) => createContext(app, (ctx.extra.context as Context).viewer, randomUUID()),
+      onNext: (ctx, _id, _payload, _args, result) => {
+        // A watcher that does not read its socket is closed, rather than buffered without bound.
+        if (ctx.extra.socket.bufferedAmount > limits.socketBufferBytes) {
+          ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time');
+        }
+        return result.errors
+          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON())) }
+          : undefined;
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON())),
     },
     wsServer,
   );

@@ -64,7 +64,7 @@ export async function startTestServer(options: { redisUrl?: string } = {}): Prom
   const { services } = app;
   const server: RunningServer = await startServer({
     app,
-    schema: await buildThreadSchema(),
+    schema: await buildThreadSchema(realtime.pubsub),
     log: createLog('silent'),
     port: 0,
     host: '127.0.0.1',

@@ -1,0 +1,88 @@
+import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Answer } from '../entities/answer.entity.js';
+import type { Post } from '../entities/post.entity.js';
+import { Reply } from '../entities/reply.entity.js';
+import type { Context } from '../src/context.js';
+import { rowIdOf } from '../src/ids.js';
+import type { EventFilter } from '../src/realtime/stream.js';
+import type { ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
+import { ScoreChange, seqOfCursor, ThreadEvent } from './types/thread-event.js';
+
+type ThreadArgs = { questionId: string; after?: string | null };
+type Subscribe = SubscribeResolverData<unknown, ThreadArgs, Context>;
+
+const questionIdArg = { description: 'The question whose thread to watch. NOT_FOUND when it does not exist.' };
+
+/** The thread's events of one kind whose post still exists: deleted posts are pushed to no one. */
+function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
+  return async (event) => event.kind === kind && (await ctx.loadersFor(event).post.load(event.postId)) !== null;
+}
+
+function watch({ args, context }: Subscribe, filter?: (ctx: Context) => EventFilter) {
+  const questionId = rowIdOf(args.questionId, ['Question'], 'questionId').rowId;
+  const after = args.after == null ? null : seqOfCursor(args.after, questionId);
+  return context.live.threadEvents(questionId, after, filter?.(context));
+}
+
+/** Resolves a pushed event's post for this subscriber, through the reads shared by all its watchers. */
+async function postOf(event: ThreadEventMessage, ctx: Context): Promise<Post> {
+  ctx.loaders = ctx.loadersFor(event);
+  return (await ctx.loaders.post.load(event.postId)) as Post;
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => Answer, {
+    description: 'Each new answer to the question, once, in commit order.',
+    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('ANSWER_ADDED', ctx)),
+  })
+  async answerAdded(
+    @Root() event: ThreadEventMessage,
+    @Arg('questionId', () => ID, questionIdArg) _questionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Answer> {
+    return (await postOf(event, ctx)) as Answer;
+  }
+
+  @Subscription(() => Reply, {
+    description: "Each new reply anywhere in the question's thread, once, in commit order.",
+    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('REPLY_ADDED', ctx)),
+  })
+  async replyAdded(
+    @Root() event: ThreadEventMessage,
+    @Arg('questionId', () => ID, questionIdArg) _questionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Reply> {
+    return (await postOf(event, ctx)) as Reply;
+  }
+
+  @Subscription(() => ScoreChange, {
+    description: 'Each change of score of the question, its answers and their replies.',
+    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('SCORE_CHANGED', ctx)),
+  })
+  async scoreChanged(
+    @Root() event: ThreadEventMessage,
+    @Arg('questionId', () => ID, questionIdArg) _questionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ScoreChange> {
+    return { post: await postOf(event, ctx), score: event.score ?? 0 };
+  }
+
+  @Subscription(() => ThreadEvent, {
+    description:
+      'Every change of the thread, in commit order. With `after` (the cursor of the last event seen), first ' +
+      'replays the events committed since, exactly once, then goes on live. Events are kept 7 days: an older ' +
+      'cursor gives BAD_USER_INPUT (rule cursorExpired), and the client should refetch the thread.',
+    subscribe: (data: Subscribe) => watch(data),
+  })
+  threadEvents(
+    @Root() event: ThreadEventMessage,
+    @Arg('questionId', () => ID, questionIdArg) _questionId: string,
+    @Arg('after', () => String, { nullable: true, description: 'The cursor of the last event seen.' })
+    _after: string | null,
+    @Ctx() ctx: Context,
+  ): ThreadEvent {
+    ctx.loaders = ctx.loadersFor(event);
+    return new ThreadEvent(event);
+  }
+}
