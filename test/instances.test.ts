@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
+import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
+import { createTestDatabase } from './support/harness.js';
+import { killServices, startService, type ServiceProcess } from './support/process.js';
+import { watch, wsClient } from './support/ws.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether Redis answers at `redisUrl` within a second. */
+async function redisAnswers(): Promise<boolean> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const redisUp = await redisAnswers();
+if (!redisUp) console.warn(`Skipping the two-instance test: no Redis answers at ${redisUrl} (set REDIS_URL).`);
+const withRedis = redisUp ? it : it.skip;
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let a: ServiceProcess;
+let b: ServiceProcess;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  if (!redisUp) return;
+  database = await createTestDatabase();
+  a = await startService({ DATABASE_URL: database.url, REDIS_URL: redisUrl, SEED_DEMO: 'true' });
+  b = await startService({ DATABASE_URL: database.url, REDIS_URL: redisUrl, SEED_DEMO: 'false' });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  const exitCodes = await Promise.all([a, b].filter(Boolean).map((service) => service.stop()));
+  killServices();
+  await database?.drop();
+  expect(exitCodes).toEqual(redisUp ? [0, 0] : []);
+});
+
+async function graphql<T>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+describe('two instances on one database and one Redis', () => {
+  withRedis(
+    'should deliver a vote made through one instance to a watcher on the other, once and in order',
+    async () => {
+      const { questions } = await graphql<{
+        questions: { nodes: Array<{ id: string; answers: { nodes: Array<{ id: string }> } }> };
+      }>(a.url, '{ questions(first: 1) { nodes { id answers(first: 10) { nodes { id } } } } }');
+      const question = questions.nodes[0];
+      const posts = [question.id, ...question.answers.nodes.map((answer) => answer.id)];
+      const { signUp } = await graphql<{ signUp: { token: string } }>(
+        a.url,
+        'mutation($input: SignUpInput!) { signUp(input: $input) { token } }',
+        { input: { username: 'watcher_voter', displayName: 'Voter', password: 'password123' } },
+      );
+      const vote = (id: string) =>
+        graphql<{ vote: { score: number } }>(
+          a.url,
+          'mutation($id: ID!) { vote(input: { targetId: $id, value: UP }) { score } }',
+          { id },
+          signUp.token,
+        );
+
+      const client = wsClient(b.url.replace('/graphql', ''));
+      clients.push(client);
+      const startOfThread = Buffer.from(`thread:${Buffer.from(question.id, 'base64url').toString().split(':')[1]}:0`);
+      const events = watch(client, ThreadEventsDocument, {
+        questionId: question.id,
+        after: startOfThread.toString('base64url'),
+      });
+      const scores = watch(client, ScoreChangedDocument, { questionId: question.id });
+
+      // The first vote may come by replay or live; once it has arrived, both streams are live.
+      const first = await vote(posts[0]);
+      await waitFor(() => events.results.some((r) => r.data?.threadEvents.score === first.vote.score));
+      const later: number[] = [];
+      for (const id of posts.slice(1)) later.push((await vote(id)).vote.score);
+      await waitFor(
+        () =>
+          scores.results.length >= later.length && events.results.at(-1)?.data?.threadEvents.postId === posts.at(-1),
+      );
+
+      const seqs = events.results.map((r) =>
+        Number(Buffer.from(r.data!.threadEvents.cursor, 'base64url').toString().split(':')[2]),
+      );
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      const tail = events.results
+        .slice(-posts.length)
+        .map((r) => [r.data?.threadEvents.kind, r.data?.threadEvents.postId]);
+      expect(tail).toEqual(posts.map((id) => ['SCORE_CHANGED', id]));
+      const pushed = scores.results.map((r) => [r.data?.scoreChanged.post.id, r.data?.scoreChanged.score]);
+      expect(pushed.slice(-later.length)).toEqual(posts.slice(1).map((id, i) => [id, later[i]]));
+      expect(new Set(pushed.map((entry) => entry.join())).size).toBe(pushed.length);
+    },
+    60_000,
+  );
+});
+
+async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((tick) => setTimeout(tick, 20));
+  }
+}
