@@ -1,5 +1,6 @@
 import { Answer } from './answer.entity.js';
 import { Follow } from './follow.entity.js';
+import { Notification } from './notification.entity.js';
 import { PostMention } from './post-mention.entity.js';
 import { Post } from './post.entity.js';
 import { QuestionTag } from './question-tag.entity.js';
@@ -11,4 +12,17 @@ import { User } from './user.entity.js';
 import { Vote } from './vote.entity.js';
 
 /** Every entity the DataSource knows. */
-export const entities = [User, Session, Post, Question, Answer, Reply, Vote, Tag, QuestionTag, Follow, PostMention];
+export const entities = [
+  User,
+  Session,
+  Post,
+  Question,
+  Answer,
+  Reply,
+  Vote,
+  Tag,
+  QuestionTag,
+  Follow,
+  PostMention,
+  Notification,
+];

@@ -26,6 +26,10 @@ async function loadNode(ctx: Context, id: string): Promise<Node | null> {
   const { type, rowId } = fromGlobalId(id);
   if (type === 'User') return ctx.loaders.user.load(rowId);
   if (type === 'Tag') return ctx.loaders.tag.load(rowId);
+  if (type === 'Notification') {
+    const notification = await ctx.loaders.notification.load(rowId);
+    return notification?.userId === ctx.viewer?.userId ? notification : null;
+  }
   const post = await ctx.loaders.post.load(rowId);
   return post !== null && post.nodeType === type ? post : null;
 }

@@ -1,11 +1,13 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Answer } from '../entities/answer.entity.js';
+import { Notification } from '../entities/notification.entity.js';
 import type { Post } from '../entities/post.entity.js';
 import { Reply } from '../entities/reply.entity.js';
+import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import type { EventFilter } from '../src/realtime/stream.js';
-import type { ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
+import type { NotificationMessage, ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
 import { ScoreChange, seqOfCursor, ThreadEvent } from './types/thread-event.js';
 
 type ThreadArgs = { questionId: string; after?: string | null };
@@ -32,6 +34,20 @@ async function postOf(event: ThreadEventMessage, ctx: Context): Promise<Post> {
 
 @Resolver()
 export class SubscriptionResolver {
+  @Subscription(() => Notification, {
+    description:
+      "The viewer's own new notifications, on every socket of theirs. UNAUTHENTICATED without a token; ends when the token is revoked.",
+    subscribe: ({ context }: Subscribe) =>
+      context.live.notifications(requireViewer(context.viewer), async (notification) => {
+        return (await context.loadersFor(notification).post.load(notification.postId)) !== null;
+      }),
+  })
+  notificationReceived(@Root() message: NotificationMessage, @Ctx() ctx: Context): Notification {
+    ctx.loaders = ctx.loadersFor(message);
+    const { id, createdAt, ...rest } = message;
+    return Object.assign(new Notification(), { ...rest, rowId: id, createdAt: new Date(createdAt), readAt: null });
+  }
+
   @Subscription(() => Answer, {
     description: 'Each new answer to the question, once, in commit order.',
     subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('ANSWER_ADDED', ctx)),

@@ -1,9 +1,16 @@
 import { BadUserInputError } from './errors/index.js';
 
 /** The GraphQL types whose ids are global (Relay Global Object Identification). */
-export type NodeType = 'User' | 'Question' | 'Answer' | 'Reply' | 'Tag';
+export type NodeType = 'User' | 'Question' | 'Answer' | 'Reply' | 'Tag' | 'Notification';
 
-const nodeTypes: ReadonlySet<string> = new Set<NodeType>(['User', 'Question', 'Answer', 'Reply', 'Tag']);
+const nodeTypes: ReadonlySet<string> = new Set<NodeType>([
+  'User',
+  'Question',
+  'Answer',
+  'Reply',
+  'Tag',
+  'Notification',
+]);
 
 /** Opaque, stable id: base64url of `Type:rowId`. */
 export function toGlobalId(type: NodeType, rowId: number): string {

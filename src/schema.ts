@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import type { Realtime } from './realtime/pubsub.js';
 import { AnswerResolver } from '../resolvers/answer.resolver.js';
 import { NodeResolver } from '../resolvers/node.resolver.js';
+import { NotificationResolver } from '../resolvers/notification.resolver.js';
 import { PostResolver } from '../resolvers/post.resolver.js';
 import { QuestionResolver } from '../resolvers/question.resolver.js';
 import { ReplyResolver } from '../resolvers/reply.resolver.js';
@@ -29,6 +30,7 @@ export function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSc
       UserResolver,
       TagResolver,
       SubscriptionResolver,
+      NotificationResolver,
       ThreadEventResolver,
     ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Answer } from '../../entities/answer.entity.js';
+import type { Notification } from '../../entities/notification.entity.js';
 import type { Post } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
@@ -8,6 +9,7 @@ import type { Tag } from '../../entities/tag.entity.js';
 import type { User } from '../../entities/user.entity.js';
 import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
+import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
 import { childPageLoader, type ChildPageKey } from './pages.js';
 import type { Page } from './pagination.js';
 import { postLoader, viewerFollowsLoader, viewerVoteLoader } from './posts.js';
@@ -33,6 +35,10 @@ export interface Loaders {
   /** Top-level lists: one statement each, nothing to batch. */
   questions: (args: Parameters<typeof questionPage>[1]) => Promise<Page<Question>>;
   tags: (args: Parameters<typeof tagPage>[1]) => Promise<Page<Tag>>;
+  notification: DataLoader<number, Notification | null>;
+  /** The viewer's notifications (callers ensure there is a viewer). */
+  notifications: (userId: number, args: Parameters<typeof notificationPage>[2]) => Promise<Page<Notification>>;
+  unreadNotificationCount: (userId: number) => Promise<number>;
   /** Forgets every cached read: a mutation calls it so what it returns reflects its own write. */
   clearAll: () => void;
 }
@@ -57,6 +63,9 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }),
     questions: (args) => questionPage(db, args),
     tags: (args) => tagPage(db, args),
+    notification: notificationLoader(db),
+    notifications: (owner, args) => notificationPage(db, owner, args),
+    unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),
     clearAll: () => {
       for (const loader of Object.values(loaders)) if (loader instanceof DataLoader) loader.clearAll();
     },

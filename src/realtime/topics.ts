@@ -27,8 +27,22 @@ export interface ThreadEventMessage {
   at: string;
 }
 
+/** A new notification, as it travels over pub/sub: ids and an ISO date. */
+export interface NotificationMessage {
+  id: number;
+  userId: number;
+  kind: NotificationKindName;
+  postId: number;
+  createdAt: string;
+}
+
+export type NotificationKindName =
+  'MENTION' | 'ANSWER_TO_YOUR_QUESTION' | 'REPLY_TO_YOUR_ANSWER' | 'ACTIVITY_ON_FOLLOWED_QUESTION';
+
 /** The pub/sub topics, each keyed by the id its subscribers filter on. */
 export type Topics = {
+  /** Keyed by the user notified. */
+  notification: [userId: number, notification: NotificationMessage];
   /** Keyed by question row id. */
   thread: [questionId: number, event: ThreadEventMessage];
   /** Keyed by session id: the session was revoked, so its private streams end. */

@@ -13,13 +13,13 @@ import { writeThread } from './thread-write.js';
 export class AnswerService {
   constructor(
     private readonly db: DataSource,
-    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
   /** Answers a live question: its answer count and activity move in the same transaction. */
   async answer(viewer: Author, questionId: number, input: { body: string }): Promise<Answer> {
     const body = checkBody(input.body);
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const [counted]: [unknown[], number] = await m.query(
         `UPDATE post SET answer_count = answer_count + 1, last_activity_at = now()
           WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING id`,
@@ -35,7 +35,8 @@ export class AnswerService {
         body_html: rendered.html,
       })) as Answer;
       await saveMentions(m, answer.rowId, rendered.mentionIds);
-      await record(questionId, { kind: 'ANSWER_ADDED', postId: answer.rowId, postKind: 'answer' });
+      await announce.notify(answer.rowId, rendered.mentionIds, 'written');
+      await announce.record(questionId, { kind: 'ANSWER_ADDED', postId: answer.rowId, postKind: 'answer' });
       return answer;
     });
   }
@@ -43,7 +44,7 @@ export class AnswerService {
   /** Replies under a live answer: its reply count and the thread's activity move with it. */
   async reply(viewer: Author, answerId: number, input: { body: string }): Promise<Reply> {
     const body = checkBody(input.body);
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, answerId, 'answer');
       await touchThread(m, questionId);
       const [counted]: [unknown[], number] = await m.query(
@@ -62,7 +63,8 @@ export class AnswerService {
         body_html: rendered.html,
       })) as Reply;
       await saveMentions(m, reply.rowId, rendered.mentionIds);
-      await record(questionId, { kind: 'REPLY_ADDED', postId: reply.rowId, postKind: 'reply' });
+      await announce.notify(reply.rowId, rendered.mentionIds, 'written');
+      await announce.record(questionId, { kind: 'REPLY_ADDED', postId: reply.rowId, postKind: 'reply' });
       return reply;
     });
   }

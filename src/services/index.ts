@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { AnswerService } from './answer.service.js';
+import { NotificationService } from './notification.service.js';
 import { PostService } from './post.service.js';
 import { QuestionService } from './question.service.js';
 import { UserService } from './user.service.js';
@@ -14,6 +15,7 @@ export interface Services {
   answers: AnswerService;
   posts: PostService;
   votes: VoteService;
+  notifications: NotificationService;
 }
 
 /** Builds the services; writes publish their committed events on `realtime`. */
@@ -28,5 +30,6 @@ export function createServices(
     answers: new AnswerService(db, realtime),
     posts: new PostService(db, realtime),
     votes: new VoteService(db, realtime),
+    notifications: new NotificationService(db),
   };
 }

@@ -23,7 +23,7 @@ export interface PostEdit {
 export class PostService {
   constructor(
     private readonly db: DataSource,
-    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
   /** Edits a post's body, and a question's title and tags; the thread becomes active. */
@@ -35,7 +35,7 @@ export class PostService {
     const body = edit.body == null ? null : checkBody(edit.body);
     const title = edit.title == null ? null : checkTitle(edit.title);
     const tags = edit.tags == null ? null : normalizeTags(edit.tags);
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const post = await lockOwnPost(m, viewer, target, 'edit');
       if (post.kind !== 'question' && (title !== null || tags !== null)) {
         const field = title !== null ? 'title' : 'tags';
@@ -48,12 +48,13 @@ export class PostService {
         const rendered = await renderBody(m, body);
         html = rendered.html;
         await saveMentions(m, postId, rendered.mentionIds);
+        await announce.notify(postId, rendered.mentionIds, 'edited');
       }
       if (tags !== null) {
         await detachTags(m, postId);
         await attachTags(m, postId, tags);
       }
-      await record(questionId, { kind: 'POST_EDITED', postId, postKind: post.kind });
+      await announce.record(questionId, { kind: 'POST_EDITED', postId, postKind: post.kind });
       return updatePost(
         m,
         `UPDATE post SET body = coalesce($2, body), body_html = coalesce($3, body_html),
@@ -70,7 +71,7 @@ export class PostService {
    */
   async delete(viewer: Author, target: PostRef): Promise<Post> {
     const postId = target.rowId;
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const post = await lockOwnPost(m, viewer, target, 'delete');
       const scope = { question: 'question_id', answer: 'answer_id', reply: 'id' }[post.kind];
       const [gone]: [Array<{ authorId: number; score: number }>, number] = await m.query(
@@ -87,13 +88,13 @@ export class PostService {
         );
         if (question.acceptedAnswerId === postId) {
           await m.query('UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [post.questionId]);
-          await record(post.questionId, { kind: 'ANSWER_UNACCEPTED', postId, postKind: 'answer' });
+          await announce.record(post.questionId, { kind: 'ANSWER_UNACCEPTED', postId, postKind: 'answer' });
         }
       }
       if (post instanceof Reply) {
         await m.query('UPDATE post SET reply_count = reply_count - 1 WHERE id = $1', [post.answerId]);
       }
-      await record(threadIdOf(post), { kind: 'POST_DELETED', postId, postKind: post.kind });
+      await announce.record(threadIdOf(post), { kind: 'POST_DELETED', postId, postKind: post.kind });
       return post;
     });
   }

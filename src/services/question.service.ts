@@ -14,7 +14,7 @@ import { writeThread } from './thread-write.js';
 export class QuestionService {
   constructor(
     private readonly db: DataSource,
-    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
   /** Asks a question; its author follows it from the start. */
@@ -22,7 +22,7 @@ export class QuestionService {
     const title = checkTitle(input.title);
     const body = checkBody(input.body);
     const tags = normalizeTags(input.tags);
-    return inTransaction(this.db, async (m) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const rendered = await renderBody(m, body);
       const question = (await insertPost(m, {
         kind: 'question',
@@ -34,6 +34,7 @@ export class QuestionService {
       })) as Question;
       await attachTags(m, question.rowId, tags);
       await saveMentions(m, question.rowId, rendered.mentionIds);
+      await announce.notify(question.rowId, rendered.mentionIds, 'written');
       await m.query('INSERT INTO follow (question_id, user_id) VALUES ($1, $2)', [question.rowId, viewer.userId]);
       return question;
     });
@@ -41,7 +42,7 @@ export class QuestionService {
 
   /** Marks an answer as the accepted one, moving the mark from any other; the question's author only. */
   async accept(viewer: Author, answerId: number): Promise<Question> {
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       // Threads lock question first, then its posts: read the answer's thread, then lock both.
       const rows: Array<{ questionId: number }> = await m.query(
         `SELECT question_id AS "questionId" FROM post WHERE id = $1 AND kind = 'answer'`,
@@ -52,13 +53,13 @@ export class QuestionService {
       await lockPost(m, answerId, 'answer');
       if (question.acceptedAnswerId === answerId) return question;
       if (question.acceptedAnswerId !== null) {
-        await record(question.rowId, {
+        await announce.record(question.rowId, {
           kind: 'ANSWER_UNACCEPTED',
           postId: question.acceptedAnswerId,
           postKind: 'answer',
         });
       }
-      await record(question.rowId, { kind: 'ANSWER_ACCEPTED', postId: answerId, postKind: 'answer' });
+      await announce.record(question.rowId, { kind: 'ANSWER_ACCEPTED', postId: answerId, postKind: 'answer' });
       return (await updatePost(m, 'UPDATE post SET accepted_answer_id = $2 WHERE id = $1', [
         question.rowId,
         answerId,
@@ -68,10 +69,14 @@ export class QuestionService {
 
   /** Removes the accepted mark; the question's author only. Idempotent. */
   async unaccept(viewer: Author, questionId: number): Promise<Question> {
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const question = await lockOwnQuestion(m, viewer, questionId, 'unaccept its answer');
       if (question.acceptedAnswerId === null) return question;
-      await record(questionId, { kind: 'ANSWER_UNACCEPTED', postId: question.acceptedAnswerId, postKind: 'answer' });
+      await announce.record(questionId, {
+        kind: 'ANSWER_UNACCEPTED',
+        postId: question.acceptedAnswerId,
+        postKind: 'answer',
+      });
       return (await updatePost(m, 'UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [questionId])) as Question;
     });
   }

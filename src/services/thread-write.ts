@@ -2,27 +2,41 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../db/transaction.js';
 import { recordEvents, type ThreadChange } from '../realtime/outbox.js';
 import type { Realtime } from '../realtime/pubsub.js';
-import type { ThreadEventMessage } from '../realtime/topics.js';
+import type { NotificationMessage, ThreadEventMessage } from '../realtime/topics.js';
+import { notifyAbout } from './notifications.js';
 
-/** Records changes of a thread in the current transaction. */
-export type RecordChanges = (questionId: number, ...changes: ThreadChange[]) => Promise<void>;
+/** What a write to a thread announces, in its own transaction. */
+export interface Announce {
+  /** Records changes of a thread (thread events). */
+  record(questionId: number, ...changes: ThreadChange[]): Promise<void>;
+  /** Notifies the users a written or edited post concerns (see {@link notifyAbout}). */
+  notify(postId: number, mentionIds: readonly number[], cause: 'written' | 'edited'): Promise<void>;
+}
 
 /**
- * Runs a write to a thread in one transaction, recording its events in the outbox as it goes, and
- * publishes them only once the transaction has committed: a rolled-back write publishes nothing.
+ * Runs a write to a thread in one transaction, recording its events and notifications as it goes,
+ * and publishes them only once the transaction has committed: a rolled-back write publishes nothing.
  */
 export async function writeThread<T>(
   db: DataSource,
-  realtime: Pick<Realtime, 'publishThreadEvents'>,
-  work: (m: EntityManager, record: RecordChanges) => Promise<T>,
+  realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
+  work: (m: EntityManager, announce: Announce) => Promise<T>,
 ): Promise<T> {
   let events: ThreadEventMessage[] = [];
+  let notifications: NotificationMessage[] = [];
   const result = await inTransaction(db, (m) => {
     events = [];
-    return work(m, async (questionId, ...changes) => {
-      events.push(...(await recordEvents(m, questionId, changes)));
+    notifications = [];
+    return work(m, {
+      record: async (questionId, ...changes) => {
+        events.push(...(await recordEvents(m, questionId, changes)));
+      },
+      notify: async (postId, mentionIds, cause) => {
+        notifications.push(...(await notifyAbout(m, postId, mentionIds, cause)));
+      },
     });
   });
   realtime.publishThreadEvents(events);
+  realtime.publishNotifications(notifications);
   return result;
 }

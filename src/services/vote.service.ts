@@ -16,7 +16,7 @@ const valueOf: Record<VoteChoice, -1 | 0 | 1> = { UP: 1, DOWN: -1, NONE: 0 };
 export class VoteService {
   constructor(
     private readonly db: DataSource,
-    private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
+    private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
   /**
@@ -27,7 +27,7 @@ export class VoteService {
    */
   async vote(viewer: Author, target: PostRef, choice: VoteChoice): Promise<Post> {
     const postId = target.rowId;
-    return writeThread(this.db, this.realtime, async (m, record) => {
+    return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, postId, target.kind);
       await lockPost(m, questionId, 'question');
       const post = await lockPost(m, postId, target.kind);
@@ -50,7 +50,7 @@ export class VoteService {
       }
       await m.query('UPDATE "user" SET reputation = reputation + $2 WHERE id = $1', [post.authorId, after - before]);
       const voted = await updatePost(m, 'UPDATE post SET score = score + $2 WHERE id = $1', [postId, after - before]);
-      await record(questionId, { kind: 'SCORE_CHANGED', postId, postKind: target.kind, score: voted.score });
+      await announce.record(questionId, { kind: 'SCORE_CHANGED', postId, postKind: target.kind, score: voted.score });
       return voted;
     });
   }

@@ -1,0 +1,55 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { toGlobalId } from '../src/ids.js';
+import { Node } from '../resolvers/types/node.js';
+
+export enum NotificationKind {
+  MENTION = 'MENTION',
+  ANSWER_TO_YOUR_QUESTION = 'ANSWER_TO_YOUR_QUESTION',
+  REPLY_TO_YOUR_ANSWER = 'REPLY_TO_YOUR_ANSWER',
+  ACTIVITY_ON_FOLLOWED_QUESTION = 'ACTIVITY_ON_FOLLOWED_QUESTION',
+}
+registerEnumType(NotificationKind, {
+  name: 'NotificationKind',
+  description: 'Why a post concerns you. When several apply, the most specific is given (in this order).',
+  valuesConfig: {
+    MENTION: { description: 'The post names you as @username.' },
+    REPLY_TO_YOUR_ANSWER: { description: 'A reply under one of your answers.' },
+    ANSWER_TO_YOUR_QUESTION: { description: 'An answer to one of your questions.' },
+    ACTIVITY_ON_FOLLOWED_QUESTION: { description: 'An answer or reply in a thread you follow.' },
+  },
+});
+
+@Entity('notification')
+@ObjectType('Notification', { implements: Node, description: 'A post that concerns you.' })
+export class Notification {
+  @PrimaryGeneratedColumn('identity', { name: 'id', generatedIdentity: 'ALWAYS' })
+  rowId: number;
+
+  @Field(() => ID, { description: 'Opaque global id.' })
+  get id(): string {
+    return toGlobalId('Notification', this.rowId);
+  }
+
+  @Column('integer', { name: 'user_id' })
+  userId: number;
+
+  @Field(() => NotificationKind)
+  @Column('text')
+  kind: NotificationKind;
+
+  @Column('integer', { name: 'post_id' })
+  postId: number;
+
+  @Field({ description: 'When the post that caused it was written.' })
+  @Column('timestamp with time zone', { name: 'created_at', precision: 3 })
+  createdAt: Date;
+
+  @Column('timestamp with time zone', { name: 'read_at', precision: 3, nullable: true })
+  readAt: Date | null;
+
+  @Field({ description: 'True once marked read with markNotificationsRead.' })
+  get read(): boolean {
+    return this.readAt !== null;
+  }
+}

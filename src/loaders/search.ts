@@ -1,0 +1,110 @@
+import type { DataSource } from 'typeorm';
+import type { Post } from '../../entities/post.entity.js';
+import { BadUserInputError } from '../errors/index.js';
+import { afterCondition, decodeCursor, orderBy, toPage, type Ordering, type Page, type PageArgs } from './pagination.js';
+import { postColumns, toPost, type PostRow } from './rows.js';
+
+/** One search result: the post, its cursor, and where it matches (see `snippet`). */
+export interface SearchEdge {
+  cursor: string;
+  node: Post;
+  /** HTML-escaped text of the post (a question: title, then body) with the matched words in <mark>. */
+  snippet: string;
+}
+
+/** A page of search results: a page of posts whose edges also carry a snippet. */
+export interface SearchPage extends Omit<Page<Post>, 'edges'> {
+  edges: SearchEdge[];
+}
+
+/** Longest query accepted, in characters. */
+export const maxQueryLength = 500;
+
+/**
+ * Best match first. ts_rank_cd's rank is a float: it is normalized into 0..1 (flag 32, same order)
+ * and kept as an integer of billionths, so a cursor holds it exactly and the next page compares
+ * the very value it was sorted by. The post id breaks ties.
+ */
+export const searchOrdering: Ordering = {
+  name: 'RELEVANCE',
+  keys: [
+    { column: 'rank', property: 'rank', descending: true, type: 'integer' },
+    { column: '"rowId"', property: 'rowId', descending: false, type: 'integer' },
+  ],
+};
+
+const tsquery = `websearch_to_tsquery('french_unaccent', $1)`;
+
+/** The searched text, HTML-escaped before ts_headline so the only markup in its output is its own <mark>. */
+const escapedText = `replace(replace(replace(replace(concat_ws(chr(10), hit.title, hit.body),
+  '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
+
+const headlineOptions = 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, ShortWord=3';
+
+/**
+ * "les" is missing from PostgreSQL's French stop list, and the stemmer turns it into "le": it would
+ * match nearly every post. Spelled as "le", a listed stop word, it is dropped while a quoted phrase
+ * keeps its word distances.
+ */
+const les = /(?<![\p{L}\p{N}_])l[eèéêë]s(?![\p{L}\p{N}_])/giu;
+
+/**
+ * The query as searched: NFC, white space collapsed, "les" made a stop word. Longer than
+ * `maxQueryLength` gives BAD_USER_INPUT on `query`.
+ */
+export function normalizeQuery(query: string): string {
+  const normalized = query.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  const length = [...normalized].length;
+  if (length > maxQueryLength) {
+    throw new BadUserInputError(`query must be at most ${maxQueryLength} characters, got ${length}`, {
+      field: 'query',
+      rule: 'length',
+      min: 0,
+      max: maxQueryLength,
+    });
+  }
+  return normalized.replace(les, 'le');
+}
+
+/**
+ * A page of the posts (questions, answers, replies) that match `query` in websearch_to_tsquery
+ * syntax ("quoted phrases", -exclusions, or), best match first, with a highlighted snippet each.
+ * Deleted posts never match (deleting a post soft-deletes everything under it, see PostService).
+ * One statement for the page; the count runs only when asked for. A query without a searchable
+ * word (blank, punctuation, stop words) gives an empty page.
+ */
+export async function searchPage(db: DataSource, args: PageArgs & { query: string }): Promise<SearchPage> {
+  const query = normalizeQuery(args.query);
+  const scope = `search ${query}`;
+  const params: unknown[] = [query, args.first + 1];
+  let after = 'true';
+  if (args.after != null) {
+    params.push(...decodeCursor(searchOrdering, scope, args.after));
+    after = afterCondition(searchOrdering, 'r', (i) => `$${i + 3}`);
+  }
+  if (query === '') return { edges: [], hasNextPage: false, hasPreviousPage: args.after != null, totalCount: 0 };
+  const rows: Array<PostRow & { rank: number; snippet: string }> = await db.query(
+    `SELECT hit.*, ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
+       FROM (
+         SELECT * FROM (
+           SELECT ${postColumns}, (ts_rank_cd(p.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
+             FROM post p
+            WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
+         ) r
+          WHERE ${after}
+          ORDER BY ${orderBy(searchOrdering, 'r')}
+          LIMIT $2
+       ) hit
+      ORDER BY ${orderBy(searchOrdering, 'hit')}`,
+    params,
+  );
+  const count = async (): Promise<number> => {
+    const [{ total }]: Array<{ total: number }> = await db.query(
+      `SELECT count(*)::integer AS total FROM post p WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL`,
+      [query],
+    );
+    return total;
+  };
+  const page = toPage(searchOrdering, scope, rows, args, ({ rank, snippet, ...row }) => toPost(row), count);
+  return { ...page, edges: page.edges.map((edge, i) => ({ ...edge, snippet: rows[i].snippet })) };
+}
