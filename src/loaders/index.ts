@@ -10,9 +10,11 @@ import type { User } from '../../entities/user.entity.js';
 import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
 import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
+import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, type ChildPageKey } from './pages.js';
 import type { Page } from './pagination.js';
 import { postLoader, viewerFollowsLoader, viewerVoteLoader } from './posts.js';
+import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
 import { authoredCountLoader, mentionsLoader, userByUsernameLoader, userLoader } from './users.js';
 
@@ -33,8 +35,9 @@ export interface Loaders {
   questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
   answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
   /** Top-level lists: one statement each, nothing to batch. */
-  questions: (args: Parameters<typeof questionPage>[1]) => Promise<Page<Question>>;
+  questions: (args: Parameters<typeof questionPage>[2]) => Promise<Page<Question>>;
   tags: (args: Parameters<typeof tagPage>[1]) => Promise<Page<Tag>>;
+  search: (args: Parameters<typeof searchPage>[1]) => Promise<SearchPage>;
   notification: DataLoader<number, Notification | null>;
   /** The viewer's notifications (callers ensure there is a viewer). */
   notifications: (userId: number, args: Parameters<typeof notificationPage>[2]) => Promise<Page<Notification>>;
@@ -46,10 +49,19 @@ export interface Loaders {
 /** Creates the loaders of one request (or one subscription event) for `viewer`. */
 export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
   const userId = viewer?.userId ?? null;
+  const reader: PostReader = {
+    viewerId: userId,
+    read: (row) => {
+      const { post, author, viewerValue } = splitPostRead(row);
+      loaders.user.prime(author.rowId, author);
+      loaders.viewerVote.prime(post.rowId, viewerValue);
+      return post;
+    },
+  };
   const loaders: Loaders = {
     user: userLoader(db),
     userByUsername: userByUsernameLoader(db),
-    post: postLoader(db),
+    post: postLoader(db, reader),
     tag: tagLoader(db),
     tagByName: tagByNameLoader(db),
     tagsOfQuestion: tagsOfQuestionLoader(db),
@@ -57,12 +69,13 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     authoredCount: authoredCountLoader(db),
     viewerVote: viewerVoteLoader(db, userId),
     viewerFollows: viewerFollowsLoader(db, userId),
-    answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }),
-    repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }),
-    questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }),
-    answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }),
-    questions: (args) => questionPage(db, args),
+    answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }, reader),
+    repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
+    questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
+    answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),
+    questions: (args) => questionPage(db, reader, args),
     tags: (args) => tagPage(db, args),
+    search: (args) => searchPage(db, args),
     notification: notificationLoader(db),
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),

@@ -3,11 +3,12 @@ import type { Question } from '../../entities/question.entity.js';
 import type { Tag } from '../../entities/tag.entity.js';
 import { questionOrderings, tagOrdering } from './orderings.js';
 import { afterCondition, decodeCursor, orderBy, toPage, type Page, type PageArgs } from './pagination.js';
-import { postColumns, tagColumns, toPost, toTag, type PostRow } from './rows.js';
+import { postReadColumns, tagColumns, toTag, type PostReader, type PostReadRow } from './rows.js';
 
 /** A page of the questions, optionally of one tag, in one of the contract's orders. */
 export async function questionPage(
   db: DataSource,
+  reader: PostReader,
   args: PageArgs & { order: keyof typeof questionOrderings; tagId?: number },
 ): Promise<Page<Question>> {
   const ordering = questionOrderings[args.order];
@@ -20,16 +21,17 @@ export async function questionPage(
   if (args.order === 'UNANSWERED') where.push('p.answer_count = 0');
   const filter = where.join(' AND ');
   const scope = args.tagId === undefined ? 'questions' : `questions of tag ${args.tagId}`;
-  const params = [...filterParams, args.first + 1];
-  const limit = `$${params.length}`;
+  const params = [...filterParams, args.first + 1, reader.viewerId];
+  const limit = `$${params.length - 1}`;
+  const { select, join } = postReadColumns(`$${params.length}`);
   let condition = filter;
   if (args.after != null) {
     const base = params.length;
     params.push(...decodeCursor(ordering, scope, args.after));
     condition += ` AND ${afterCondition(ordering, 'p', (i) => `$${base + i + 1}`)}`;
   }
-  const rows: PostRow[] = await db.query(
-    `SELECT ${postColumns} FROM post p WHERE ${condition} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${limit}`,
+  const rows: PostReadRow[] = await db.query(
+    `SELECT ${select} FROM post p ${join} WHERE ${condition} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${limit}`,
     params,
   );
   const count = async (): Promise<number> => {
@@ -39,7 +41,7 @@ export async function questionPage(
     );
     return total;
   };
-  return toPage(ordering, scope, rows, args, (row) => toPost(row) as Question, count);
+  return toPage(ordering, scope, rows, args, (row) => reader.read(row) as Question, count);
 }
 
 /** A page of the tags in use, most used first, optionally only those starting with `prefix`. */

@@ -10,7 +10,7 @@ import {
   type Page,
   type PageArgs,
 } from './pagination.js';
-import { postColumns, toPost, type PostRow } from './rows.js';
+import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
 
 /** One page of the posts of one parent: the answers of a question, the replies of an answer, … */
 export interface ChildPageKey extends PageArgs {
@@ -33,6 +33,7 @@ export interface ChildList {
 export function childPageLoader<T extends Post>(
   db: DataSource,
   list: ChildList,
+  reader: PostReader,
 ): DataLoader<ChildPageKey, Page<T>, string> {
   return new DataLoader(
     async (keys) => {
@@ -41,12 +42,12 @@ export function childPageLoader<T extends Post>(
       for (const key of keys) byOrdering.set(key.ordering, [...(byOrdering.get(key.ordering) ?? []), key]);
       await Promise.all(
         [...byOrdering].map(async ([ordering, group]) => {
-          const rows = await selectPages(db, list, ordering, group);
+          const rows = await selectPages(db, list, ordering, group, reader.viewerId);
           group.forEach((key, i) => {
             const own = rows.filter((row) => row.keyIndex === i + 1);
             pages.set(
               key,
-              toPage(ordering, scopeOf(list, key), own, key, (row) => toPost(row) as T, key.totalCount),
+              toPage(ordering, scopeOf(list, key), own, key, (row) => reader.read(row) as T, key.totalCount),
             );
           });
         }),
@@ -67,22 +68,24 @@ async function selectPages(
   list: ChildList,
   ordering: Ordering,
   keys: readonly ChildPageKey[],
-): Promise<Array<PostRow & { keyIndex: number }>> {
+  viewerId: number | null,
+): Promise<Array<PostReadRow & { keyIndex: number }>> {
   const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, scopeOf(list, key), key.after)));
   const cursorArrays = ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null)));
   const cursorColumns = ordering.keys.map((_, i) => `c${i}`);
   const last = cursorColumns.length - 1;
-  const unnestArgs = ordering.keys.map((key, i) => `$${i + 4}::${key.type}[]`).join(', ');
+  const unnestArgs = ordering.keys.map((key, i) => `$${i + 5}::${key.type}[]`).join(', ');
+  const { select, join } = postReadColumns('$4');
   return db.query(
     `SELECT k.i::integer AS "keyIndex", c.*
        FROM unnest($2::integer[], $3::integer[], ${unnestArgs}) WITH ORDINALITY AS k(parent, lim, ${cursorColumns.join(', ')}, i)
        CROSS JOIN LATERAL (
-         SELECT ${postColumns} FROM post p
+         SELECT ${select} FROM post p ${join}
           WHERE p.${list.parentColumn} = k.parent AND p.kind = $1 AND p.deleted_at IS NULL
             AND (k.c${last} IS NULL OR ${afterCondition(ordering, 'p', (i) => `k.c${i}`)})
           ORDER BY ${orderBy(ordering, 'p')}
           LIMIT k.lim + 1
        ) c`,
-    [list.kind, keys.map((key) => key.parentId), keys.map((key) => key.first), ...cursorArrays],
+    [list.kind, keys.map((key) => key.parentId), keys.map((key) => key.first), viewerId, ...cursorArrays],
   );
 }

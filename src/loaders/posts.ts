@@ -2,16 +2,17 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
 import { inKeyOrder } from './batch.js';
-import { postColumns, toPost, type PostRow } from './rows.js';
+import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
 
 /** Posts that are not deleted, by row id: a question, an answer or a reply, as its own class. */
-export function postLoader(db: DataSource): DataLoader<number, Post | null> {
+export function postLoader(db: DataSource, reader: PostReader): DataLoader<number, Post | null> {
+  const { select, join } = postReadColumns('$2');
   return new DataLoader(async (ids) => {
-    const rows: PostRow[] = await db.query(
-      `SELECT ${postColumns} FROM post p WHERE p.id = ANY($1::integer[]) AND p.deleted_at IS NULL`,
-      [ids],
+    const rows: PostReadRow[] = await db.query(
+      `SELECT ${select} FROM post p ${join} WHERE p.id = ANY($1::integer[]) AND p.deleted_at IS NULL`,
+      [ids, reader.viewerId],
     );
-    return inKeyOrder(ids, rows, (row) => row.rowId as number, toPost, null);
+    return inKeyOrder(ids, rows, (row) => row.rowId as number, reader.read, null);
   });
 }
 

@@ -20,6 +20,44 @@ export const tagColumns = `t.id AS "rowId", t.name, t.question_count AS "questio
 
 export type PostRow = Record<string, unknown> & { kind: PostKind };
 
+/**
+ * What rides along with each post row a loader reads: its author and the viewer's vote. They prime
+ * the user and viewerVote loaders, so a page costs no statement per level for them.
+ */
+export function postReadColumns(viewerParam: string): { select: string; join: string } {
+  return {
+    select: `${postColumns}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
+      u.bio AS "authorBio", u.reputation AS "authorReputation", u.created_at AS "authorCreatedAt",
+      vv.value AS "viewerValue"`,
+    join: `JOIN "user" u ON u.id = p.author_id
+      LEFT JOIN vote vv ON vv.post_id = p.id AND vv.user_id = ${viewerParam}`,
+  };
+}
+
+/** A post row read with {@link postReadColumns}. */
+export type PostReadRow = PostRow & {
+  authorUsername: string;
+  authorDisplayName: string;
+  authorBio: string | null;
+  authorReputation: number;
+  authorCreatedAt: Date;
+  viewerValue: 1 | -1 | null;
+};
+
+/** Splits a {@link PostReadRow} into the post, its author and the viewer's vote. */
+export function splitPostRead(row: PostReadRow): { post: Post; author: User; viewerValue: 1 | -1 | null } {
+  const { authorUsername, authorDisplayName, authorBio, authorReputation, authorCreatedAt, viewerValue, ...post } = row;
+  const author = toUser({
+    rowId: row.authorId,
+    username: authorUsername,
+    displayName: authorDisplayName,
+    bio: authorBio,
+    reputation: authorReputation,
+    createdAt: authorCreatedAt,
+  });
+  return { post: toPost(post as PostRow), author, viewerValue };
+}
+
 const postClasses = { question: Question, answer: Answer, reply: Reply } as const;
 
 /** A post row as its entity class, so GraphQL resolves its concrete type. */
@@ -33,4 +71,11 @@ export function toUser(row: Record<string, unknown>): User {
 
 export function toTag(row: Record<string, unknown>): Tag {
   return Object.assign(new Tag(), row);
+}
+
+/** Turns post rows read with {@link postReadColumns} into posts, for one viewer. */
+export interface PostReader {
+  /** Whose vote rides along (null: anonymous). */
+  viewerId: number | null;
+  read(row: PostReadRow): Post;
 }

@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
 import { BadUserInputError } from '../errors/index.js';
-import { afterCondition, decodeCursor, orderBy, toPage, type Ordering, type Page, type PageArgs } from './pagination.js';
+import {
+  afterCondition,
+  decodeCursor,
+  orderBy,
+  toPage,
+  type Ordering,
+  type Page,
+  type PageArgs,
+} from './pagination.js';
 import { postColumns, toPost, type PostRow } from './rows.js';
 
 /** One search result: the post, its cursor, and where it matches (see `snippet`). */
@@ -39,7 +47,9 @@ const tsquery = `websearch_to_tsquery('french_unaccent', $1)`;
 const escapedText = `replace(replace(replace(replace(concat_ws(chr(10), hit.title, hit.body),
   '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
 
-const headlineOptions = 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, ShortWord=3';
+/** Up to two extracts around the matches (fragments keep the text before an early match). */
+const headlineOptions =
+  'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "';
 
 /**
  * "les" is missing from PostgreSQL's French stop list, and the stemmer turns it into "le": it would

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { QuestionsDocument, ThreadViewDocument } from './generated/operations.js';
+import { startTestServer, type TestServer } from './support/harness.js';
+
+let server: TestServer;
+let reader: Awaited<ReturnType<TestServer['signUp']>>;
+let authors: Array<Awaited<ReturnType<TestServer['signUp']>>>;
+let small: string;
+let large: string;
+
+const toGlobal = (type: string, rowId: number) => Buffer.from(`${type}:${rowId}`).toString('base64url');
+
+/** A thread of `answers` answers with `replies` replies each, every post voted on by the reader. */
+async function thread(answers: number, replies: number): Promise<string> {
+  const as = (i: number) => ({ userId: authors[i % authors.length].userId });
+  const question = await server.services.questions.ask(as(0), {
+    title: 'Comment attirer des entrepreneurs sociaux ?',
+    body: 'Bonjour',
+    tags: ['innovation', 'reseau'],
+  });
+  for (let a = 0; a < answers; a += 1) {
+    const answer = await server.services.answers.answer(as(a + 1), question.rowId, { body: `Réponse ${a}` });
+    await server.services.votes.vote({ userId: reader.userId }, { rowId: answer.rowId, kind: 'answer' }, 'UP');
+    await Promise.all(
+      Array.from({ length: replies }, (_, r) =>
+        server.services.answers.reply(as(r), answer.rowId, { body: `Réplique ${r}` }),
+      ),
+    );
+  }
+  return toGlobal('Question', question.rowId);
+}
+
+/** The statements the server runs to answer one operation. */
+async function statementsFor(run: () => Promise<{ errors?: unknown }>): Promise<string[]> {
+  server.sql.length = 0;
+  const response = await run();
+  expect(response.errors).toBeUndefined();
+  return [...server.sql];
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  reader = await server.signUp();
+  authors = await Promise.all([1, 2, 3].map(() => server.signUp()));
+  small = await thread(1, 1);
+  large = await thread(100, 20);
+}, 60_000);
+afterAll(() => server.close());
+
+describe('the SQL budget', () => {
+  it('should read the thread page in at most 6 statements, as many for 1 answer as for 100 answers of 20 replies', async () => {
+    const forSmall = await statementsFor(() => server.gql(ThreadViewDocument, { id: small }));
+    const forLarge = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }));
+    expect(forSmall.length).toBeLessThanOrEqual(6);
+    expect(forLarge.length).toBe(forSmall.length);
+  });
+
+  it("should read the thread page with the viewer's votes in as many statements as anonymously", async () => {
+    const anonymous = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }));
+    const signedIn = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }, reader.token));
+    // The token costs one statement (the session); the votes ride along with the posts.
+    expect(signedIn.length).toBe(anonymous.length + 1);
+    const page = await server.gql(ThreadViewDocument, { id: large }, reader.token);
+    expect(page.data?.question?.answers.nodes.map((answer) => answer.viewerVote)).toEqual(Array(10).fill('UP'));
+    expect(page.data?.question?.answers.nodes[0].replies.nodes).toHaveLength(5);
+  });
+
+  it('should read a list of 20 questions with author, tags, answerCount and score in at most 4 statements', async () => {
+    for (let i = 0; i < 20; i += 1) await thread(0, 0);
+    const statements = await statementsFor(() => server.gql(QuestionsDocument, { first: 20 }));
+    expect(statements.length).toBeLessThanOrEqual(4);
+  });
+});
