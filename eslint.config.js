@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The GraphiQL page's script runs in the browser.
+    files: ['src/http/graphiql/browser.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+  },
+  {
     // Jest requires default exports from its global setup and teardown, and config files are default exports.
     files: ['test/support/global-*.ts', '*.config.js'],
     rules: { 'no-restricted-syntax': 'off' },

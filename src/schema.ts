@@ -9,6 +9,7 @@ import { NotificationResolver } from '../resolvers/notification.resolver.js';
 import { PostResolver } from '../resolvers/post.resolver.js';
 import { QuestionResolver } from '../resolvers/question.resolver.js';
 import { ReplyResolver } from '../resolvers/reply.resolver.js';
+import { SearchResolver } from '../resolvers/search.resolver.js';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver.js';
 import { TagResolver } from '../resolvers/tag.resolver.js';
 import { ThreadEventResolver } from '../resolvers/thread-event.resolver.js';
@@ -29,6 +30,7 @@ export function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSc
       ReplyResolver,
       UserResolver,
       TagResolver,
+      SearchResolver,
       SubscriptionResolver,
       NotificationResolver,
       ThreadEventResolver,

@@ -12,8 +12,8 @@ const committedPath = new URL('../schema/schema.graphql', import.meta.url);
  * for search and notifications). Each entry leaves when its issue lands; none may be added.
  */
 const notYetServed = {
-  types: ['PostConnection', 'PostEdge'],
-  fields: { Query: ['search'] } as Record<string, string[]>,
+  types: [] as string[],
+  fields: {} as Record<string, string[]>,
 };
 
 /** The contract less what `notYetServed` names. */

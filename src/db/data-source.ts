@@ -3,10 +3,16 @@ import { DataSource } from 'typeorm';
 import { entities } from '../../entities/index.js';
 import { ThreadSchema1764150000000 } from './migrations/1764150000000-thread-schema.js';
 import { ThreadEvents1764160000000 } from './migrations/1764160000000-thread-events.js';
+import { Search1764170000000 } from './migrations/1764170000000-search.js';
 import { Notifications1764180000000 } from './migrations/1764180000000-notifications.js';
 
 /** Every migration, oldest first. */
-export const migrations = [ThreadSchema1764150000000, ThreadEvents1764160000000, Notifications1764180000000];
+export const migrations = [
+  ThreadSchema1764150000000,
+  ThreadEvents1764160000000,
+  Search1764170000000,
+  Notifications1764180000000,
+];
 
 /** Options of the one pool the process uses. */
 export interface DataSourceOptions {

@@ -15,6 +15,7 @@ import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { csrfPrevention } from './csrf.js';
+import { graphiqlRouter } from './graphiql.js';
 import type { Log } from '../log.js';
 
 /** What the HTTP and WebSocket transports need. */
@@ -134,7 +135,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
       },
       onSubscribe: (ctx) => {
-        const active = Object.keys(ctx.subscriptions).length;
+        // graphql-ws has already registered the operation being checked.
+        const active = Object.keys(ctx.subscriptions).length - 1;
         if (active < limits.subscriptionsPerSocket) return undefined;
         return [
           new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
@@ -193,6 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  web.use(graphiqlRouter(db));
   web.use(
     '/graphql',
     (_req, res, next) => {

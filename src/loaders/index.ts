@@ -37,7 +37,7 @@ export interface Loaders {
   /** Top-level lists: one statement each, nothing to batch. */
   questions: (args: Parameters<typeof questionPage>[2]) => Promise<Page<Question>>;
   tags: (args: Parameters<typeof tagPage>[1]) => Promise<Page<Tag>>;
-  search: (args: Parameters<typeof searchPage>[1]) => Promise<SearchPage>;
+  search: (args: Parameters<typeof searchPage>[2]) => Promise<SearchPage>;
   notification: DataLoader<number, Notification | null>;
   /** The viewer's notifications (callers ensure there is a viewer). */
   notifications: (userId: number, args: Parameters<typeof notificationPage>[2]) => Promise<Page<Notification>>;
@@ -75,7 +75,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),
     questions: (args) => questionPage(db, reader, args),
     tags: (args) => tagPage(db, args),
-    search: (args) => searchPage(db, args),
+    search: (args) => searchPage(db, reader, args),
     notification: notificationLoader(db),
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),

@@ -10,7 +10,7 @@ import {
   type Page,
   type PageArgs,
 } from './pagination.js';
-import { postColumns, toPost, type PostRow } from './rows.js';
+import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
 
 /** One search result: the post, its cursor, and where it matches (see `snippet`). */
 export interface SearchEdge {
@@ -37,14 +37,14 @@ export const searchOrdering: Ordering = {
   name: 'RELEVANCE',
   keys: [
     { column: 'rank', property: 'rank', descending: true, type: 'integer' },
-    { column: '"rowId"', property: 'rowId', descending: false, type: 'integer' },
+    { column: 'id', property: 'rowId', descending: false, type: 'integer' },
   ],
 };
 
 const tsquery = `websearch_to_tsquery('french_unaccent', $1)`;
 
 /** The searched text, HTML-escaped before ts_headline so the only markup in its output is its own <mark>. */
-const escapedText = `replace(replace(replace(replace(concat_ws(chr(10), hit.title, hit.body),
+const escapedText = `replace(replace(replace(replace(concat_ws(chr(10), p.title, p.body),
   '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')`;
 
 /** Up to two extracts around the matches (fragments keep the text before an early match). */
@@ -59,11 +59,11 @@ const headlineOptions =
 const les = /(?<![\p{L}\p{N}_])l[eèéêë]s(?![\p{L}\p{N}_])/giu;
 
 /**
- * The query as searched: NFC, white space collapsed, "les" made a stop word. Longer than
- * `maxQueryLength` gives BAD_USER_INPUT on `query`.
+ * The query as searched: NFC, white space (and NUL, which PostgreSQL text cannot hold) collapsed,
+ * "les" made a stop word. Longer than `maxQueryLength` gives BAD_USER_INPUT on `query`.
  */
 export function normalizeQuery(query: string): string {
-  const normalized = query.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  const normalized = query.normalize('NFC').replaceAll('\0', ' ').replace(/\s+/gu, ' ').trim();
   const length = [...normalized].length;
   if (length > maxQueryLength) {
     throw new BadUserInputError(`query must be at most ${maxQueryLength} characters, got ${length}`, {
@@ -80,24 +80,32 @@ export function normalizeQuery(query: string): string {
  * A page of the posts (questions, answers, replies) that match `query` in websearch_to_tsquery
  * syntax ("quoted phrases", -exclusions, or), best match first, with a highlighted snippet each.
  * Deleted posts never match (deleting a post soft-deletes everything under it, see PostService).
- * One statement for the page; the count runs only when asked for. A query without a searchable
- * word (blank, punctuation, stop words) gives an empty page.
+ * One statement for the page, which also brings each post's author and the viewer's vote through
+ * `reader`; the count runs only when asked for. A query without a searchable word (blank,
+ * punctuation, stop words) gives an empty page.
  */
-export async function searchPage(db: DataSource, args: PageArgs & { query: string }): Promise<SearchPage> {
+export async function searchPage(
+  db: DataSource,
+  reader: PostReader,
+  args: PageArgs & { query: string },
+): Promise<SearchPage> {
   const query = normalizeQuery(args.query);
   const scope = `search ${query}`;
-  const params: unknown[] = [query, args.first + 1];
+  const params: unknown[] = [query, args.first + 1, reader.viewerId];
   let after = 'true';
   if (args.after != null) {
     params.push(...decodeCursor(searchOrdering, scope, args.after));
-    after = afterCondition(searchOrdering, 'r', (i) => `$${i + 3}`);
+    after = afterCondition(searchOrdering, 'r', (i) => `$${i + 4}`);
   }
   if (query === '') return { edges: [], hasNextPage: false, hasPreviousPage: args.after != null, totalCount: 0 };
-  const rows: Array<PostRow & { rank: number; snippet: string }> = await db.query(
-    `SELECT hit.*, ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
+  const { select, join } = postReadColumns('$3');
+  // Rank and cut the page on ids first; only the page's rows are then read whole and headlined.
+  const rows: Array<PostReadRow & { rank: number; snippet: string }> = await db.query(
+    `SELECT ${select}, hit.rank,
+            ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
        FROM (
          SELECT * FROM (
-           SELECT ${postColumns}, (ts_rank_cd(p.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
+           SELECT p.id, (ts_rank_cd(p.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
              FROM post p
             WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
          ) r
@@ -105,6 +113,8 @@ export async function searchPage(db: DataSource, args: PageArgs & { query: strin
           ORDER BY ${orderBy(searchOrdering, 'r')}
           LIMIT $2
        ) hit
+       JOIN post p ON p.id = hit.id
+       ${join}
       ORDER BY ${orderBy(searchOrdering, 'hit')}`,
     params,
   );
@@ -115,6 +125,6 @@ export async function searchPage(db: DataSource, args: PageArgs & { query: strin
     );
     return total;
   };
-  const page = toPage(searchOrdering, scope, rows, args, ({ rank, snippet, ...row }) => toPost(row), count);
+  const page = toPage(searchOrdering, scope, rows, args, ({ rank, snippet, ...row }) => reader.read(row), count);
   return { ...page, edges: page.edges.map((edge, i) => ({ ...edge, snippet: rows[i].snippet })) };
 }

@@ -1,5 +1,6 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
+import { listenNow } from './listen.js';
 import type { Realtime } from './pubsub.js';
 import { threadEventStream, type EventFilter } from './stream.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -28,27 +29,28 @@ export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThrea
   return {
     threadEvents: (questionId, afterSeq, wanted) => threadEventStream(db, realtime, questionId, afterSeq, wanted),
     notifications: async (viewer, wanted) => {
-      const incoming = realtime.pubsub.subscribe('notification', viewer.userId);
-      const revoked = realtime.pubsub.subscribe('sessionRevoked', viewer.sessionId);
+      const incoming = listenNow(realtime.pubsub.subscribe('notification', viewer.userId));
+      const revoked = listenNow(realtime.pubsub.subscribe('sessionRevoked', viewer.sessionId));
       const [{ live }]: Array<{ live: boolean }> = await db.query(
         'SELECT EXISTS (SELECT 1 FROM session WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()) AS live',
         [viewer.sessionId],
       );
       if (!live) {
-        await Promise.all([incoming.return(), revoked.return()]);
+        await Promise.all([incoming.stop(), revoked.stop()]);
         throw new UnauthenticatedError('The token is invalid, expired or revoked: sign in again');
       }
       return new Repeater<NotificationMessage>(async (push, stop) => {
-        const forward = (async () => {
-          for await (const notification of incoming) if (await wanted(notification)) await push(notification);
-        })().catch(stop);
-        const end = (async () => {
-          for await (const _ of revoked) break;
-          stop();
-        })().catch(stop);
+        let chain = Promise.resolve();
+        incoming.deliverTo((notification) => {
+          chain = chain
+            .then(async () => {
+              if (await wanted(notification)) await push(notification);
+            })
+            .catch(stop);
+        });
+        revoked.deliverTo(() => stop());
         await stop;
-        await Promise.all([incoming.return(), revoked.return()]);
-        await Promise.all([forward, end]);
+        await Promise.all([incoming.stop(), revoked.stop()]);
       });
     },
   };

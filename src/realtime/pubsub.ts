@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
+import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import type { NotificationMessage, ThreadEventMessage, Topics } from './topics.js';
 
@@ -16,14 +17,20 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/** An in-memory event target without Node's warning past 10 listeners: a thread may have thousands of watchers. */
+function unboundedEventTarget(): PubSubEventTarget<Topics> {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target as PubSubEventTarget<Topics>;
+}
+
 /** Creates the pub/sub: through Redis at `redisUrl` when given, else in this process only. */
 export function createRealtime(redisUrl?: string): Realtime {
   const clients = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl)] : [];
-  const pubsub = createPubSub<Topics>(
-    clients.length
-      ? { eventTarget: createRedisEventTarget({ publishClient: clients[0], subscribeClient: clients[1] }) }
-      : {},
-  );
+  const eventTarget: PubSubEventTarget<Topics> = clients.length
+    ? createRedisEventTarget({ publishClient: clients[0], subscribeClient: clients[1] })
+    : unboundedEventTarget();
+  const pubsub = createPubSub<Topics>({ eventTarget });
   return {
     pubsub,
     publishThreadEvents: (events) => {

@@ -1,6 +1,7 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
+import { listenNow } from './listen.js';
 import { eventsAfter, threadEventState } from './outbox.js';
 import type { Realtime } from './pubsub.js';
 import type { ThreadEventMessage } from './topics.js';
@@ -12,7 +13,7 @@ export type EventFilter = (event: ThreadEventMessage) => boolean | Promise<boole
  * Every event of a thread, each exactly once and in commit order: first those committed after
  * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
  *
- * It listens before it reads, so nothing falls between the two. A live event that arrives after a
+ * It listens before it reads (see {@link listenNow}), so nothing falls between the two. A live event that arrives after a
  * gap (published late, or by another instance) brings the missing ones from the outbox first, and
  * anything at or below the last number sent is dropped: no gap, no duplicate at the seam.
  * NOT_FOUND when the question does not exist; BAD_USER_INPUT when `afterSeq` is older than what the
@@ -25,7 +26,7 @@ export async function threadEventStream(
   afterSeq: number | null,
   wanted: EventFilter = () => true,
 ): Promise<Repeater<ThreadEventMessage>> {
-  const live = realtime.pubsub.subscribe('thread', questionId);
+  const live = listenNow(realtime.pubsub.subscribe('thread', questionId));
   const state = await threadEventState(db, questionId);
   const problem =
     state === null
@@ -39,7 +40,7 @@ export async function threadEventStream(
             })
           : null;
   if (problem !== null || state === null) {
-    await live.return();
+    await live.stop();
     throw problem;
   }
 
@@ -69,11 +70,8 @@ export async function threadEventStream(
         })
         .catch(stop);
     }
-    const listening = (async () => {
-      for await (const event of live) receive(event);
-    })().catch(stop);
+    live.deliverTo(receive);
     await stop;
-    await live.return();
-    await listening;
+    await live.stop();
   });
 }

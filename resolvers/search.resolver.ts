@@ -1,0 +1,28 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { Context } from '../src/context.js';
+import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { PostConnection } from './types/search.js';
+
+/** Full-text search over every question, answer and reply. */
+@Resolver()
+export class SearchResolver {
+  @Query(() => PostConnection, {
+    description:
+      'Posts matching `query`, best match first (a title counts more than a body). Full text in French, ' +
+      'insensitive to accents and case, words matched by their stem.',
+  })
+  async search(
+    @Arg('query', () => String, {
+      description:
+        'Words to find, all of them; "a quoted phrase" finds the words in that order, -word excludes posts ' +
+        'with it, `or` between words finds either. At most 500 characters. Stop words and punctuation ' +
+        'alone give an empty result.',
+    })
+    query: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<PostConnection> {
+    return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, 10), query }));
+  }
+}

@@ -1,0 +1,340 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { importDemoThread } from '../src/demo/import-demo.js';
+import { parseSeedThread } from '../src/demo/seed-thread.js';
+import {
+  AskQuestionDocument,
+  DeletePostDocument,
+  LogInDocument,
+  PostAnswerDocument,
+  PostReplyDocument,
+  QuestionsDocument,
+  SearchDocument,
+  SearchPageDocument,
+  type SearchQuery,
+} from './generated/operations.js';
+import { startTestServer, type Response, type TestServer } from './support/harness.js';
+
+type Edge = SearchQuery['search']['edges'][number];
+
+const seed = parseSeedThread(readFileSync(new URL('../src/demo/seed-thread.txt', import.meta.url), 'utf8'));
+const demoTitle = 'Le Mouvement des entrepreneurs sociaux Midi-Pyrénées cherche à attirer des entrepreneurs sociaux';
+
+/** Every post of the demo thread as "author: start of body", with the text a search reads. */
+const seedPosts = [
+  { author: 'IngridSem', body: seed.question.body, text: `${demoTitle}\n${seed.question.body}` },
+  ...seed.answers
+    .flatMap((answer) => [answer, ...answer.replies])
+    .map(({ author, body }) => ({ author, body, text: body })),
+];
+
+/** Lower case, without accents: what the search compares. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function label(post: { author: string; body: string }): string {
+  return `${post.author}: ${post.body.slice(0, 50)}`;
+}
+
+/** The labels of the seed posts whose folded text passes `test`, sorted. */
+function seedPostsWhere(test: (folded: string) => boolean): string[] {
+  return seedPosts
+    .filter((post) => test(fold(post.text)))
+    .map(label)
+    .sort();
+}
+
+function labelsOf(edges: readonly Edge[]): string[] {
+  return edges.map((edge) => label({ author: edge.node.author.username, body: edge.node.body })).sort();
+}
+
+/** The code, field and rule of the only error of a response; anything else comes back whole. */
+function problem(response: Response<unknown>): Record<string, unknown> {
+  if (response.errors?.length !== 1) return { errors: response.errors, data: response.data };
+  const { code, field, rule } = response.errors[0].extensions ?? {};
+  return Object.fromEntries(Object.entries({ code, field, rule }).filter(([, value]) => value !== undefined));
+}
+
+const social = (folded: string) => /social|sociaux/.test(folded);
+const entrepreneur = (folded: string) => /\bentrepreneurs?\b/.test(folded);
+
+let server: TestServer;
+let author: Awaited<ReturnType<TestServer['signUp']>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await importDemoThread(server.db, server.services, { password: 'demo-password' });
+  author = await server.signUp('Search_author');
+});
+afterAll(() => server.close());
+
+/** Searches anonymously; fails the test on any error. */
+async function search(query: string, first = 100, after?: string): Promise<SearchQuery['search']> {
+  const response = await server.gql(SearchDocument, { query, first, after });
+  expect(response.errors).toBeUndefined();
+  return response.data!.search;
+}
+
+async function ask(title: string, body: string): Promise<string> {
+  const { data, errors } = await server.gql(
+    AskQuestionDocument,
+    { input: { title, body, tags: ['recherche'] } },
+    author.token,
+  );
+  expect(errors).toBeUndefined();
+  return data!.askQuestion.id;
+}
+
+async function answer(questionId: string, body: string): Promise<string> {
+  const { data, errors } = await server.gql(PostAnswerDocument, { input: { questionId, body } }, author.token);
+  expect(errors).toBeUndefined();
+  return data!.postAnswer.id;
+}
+
+describe('search on the demo thread', () => {
+  it('should find the posts holding "économie sociale" when asked for economie sociale, without accents', async () => {
+    const found = await search('economie sociale');
+    const withPhrase = seedPostsWhere((text) => text.includes('economie sociale'));
+    expect(withPhrase.length).toBeGreaterThanOrEqual(3);
+    expect(labelsOf(found.edges)).toEqual(expect.arrayContaining(withPhrase));
+    for (const edge of found.edges) {
+      const text = fold(`${'title' in edge.node ? edge.node.title : ''} ${edge.node.body}`);
+      expect([edge.node.id, /econom/.test(text) && social(text)]).toEqual([edge.node.id, true]);
+    }
+    expect(found.totalCount).toBe(found.edges.length);
+  });
+
+  it("should find Jean_Philippe_RYO's answer about the podiatrist's poster, and only it, for podologue", async () => {
+    const found = await search('podologue');
+    expect(found.edges.map((edge) => [edge.node.__typename, edge.node.author.username])).toEqual([
+      ['Answer', 'Jean_Philippe_RYO'],
+    ]);
+    expect(found.edges[0].node.body).toContain('Arrivé chez le podologue');
+    expect(found.totalCount).toBe(1);
+  });
+
+  it('should find "entrepreneurs" by its stem when asked for entrepreneur', async () => {
+    const found = await search('entrepreneur');
+    expect(labelsOf(found.edges)).toEqual(seedPostsWhere(entrepreneur));
+    const pluralOnly = seedPostsWhere((text) => /\bentrepreneurs\b/.test(text) && !/\bentrepreneur\b/.test(text));
+    expect(pluralOnly.length).toBeGreaterThan(0);
+    expect(labelsOf(found.edges)).toEqual(expect.arrayContaining(pluralOnly));
+  });
+
+  it('should ignore case and accents: ÉCONOMIE, économie and economie find the same posts', async () => {
+    const lower = await search('économie');
+    expect(lower.edges.length).toBeGreaterThan(0);
+    expect((await search('ÉCONOMIE')).nodes).toEqual(lower.nodes);
+    expect((await search('economie')).nodes).toEqual(lower.nodes);
+    expect((await search('EcOnOmIe')).nodes).toEqual(lower.nodes);
+  });
+
+  it('should find a "quoted phrase" only with its words side by side, in order', async () => {
+    const phrase = await search('"économie libérale"');
+    const expected = seedPostsWhere((text) => text.includes('economie liberale'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(labelsOf(phrase.edges)).toEqual(expected);
+    expect((await search('libérale économie')).edges.length).toBeGreaterThan(0);
+    expect((await search('"libérale économie"')).edges).toEqual([]);
+  });
+
+  it('should leave out the posts holding an -excluded word', async () => {
+    const found = await search('entrepreneur -podologue');
+    const expected = seedPostsWhere((text) => entrepreneur(text) && !text.includes('podologue'));
+    expect(expected.length).toBe(seedPostsWhere(entrepreneur).length - 1);
+    expect(labelsOf(found.edges)).toEqual(expected);
+    // On the demo thread, every post about entrepreneurs also speaks of the social.
+    expect((await search('entrepreneur -social')).edges).toEqual([]);
+    expect(seedPostsWhere((text) => entrepreneur(text) && !social(text))).toEqual([]);
+  });
+
+  it('should find the posts holding either word joined by or', async () => {
+    const found = await search('podologue or Skilleurs');
+    const expected = seedPostsWhere((text) => text.includes('podologue') || /\bskilleurs?\b/.test(text));
+    expect(expected.length).toBe(3);
+    expect(labelsOf(found.edges)).toEqual(expected);
+    expect((await search('podologue Skilleurs')).edges).toEqual([]);
+  });
+
+  it('should walk every result once, in the order of the single page, two at a time', async () => {
+    const whole = await search('entrepreneur');
+    expect(whole.edges.length).toBeGreaterThan(4);
+    const walked: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const { data, errors } = await server.gql(SearchPageDocument, { query: 'entrepreneur', first: 2, after });
+      expect(errors).toBeUndefined();
+      const page = data!.search;
+      walked.push(...page.edges.map((edge) => edge.node.id));
+      pages += 1;
+      if (!page.pageInfo.hasNextPage) break;
+      expect(page.edges).toHaveLength(2);
+      after = page.pageInfo.endCursor!;
+    }
+    expect(walked).toEqual(whole.nodes.map((node) => node.id));
+    expect(new Set(walked).size).toBe(walked.length);
+    expect(pages).toBe(Math.ceil(whole.edges.length / 2));
+  });
+
+  it('should give an empty result, not an error, for stop words, punctuation or nothing', async () => {
+    for (const query of ['le la les', 'Les', '!!!', '', '   ', 'à', 'été', '?! -- "" ;']) {
+      const found = await search(query, 10);
+      expect([query, found.edges, found.nodes, found.totalCount, found.pageInfo.hasNextPage]).toEqual([
+        query,
+        [],
+        [],
+        0,
+        false,
+      ]);
+    }
+  });
+
+  it('should mark the matched word in the snippet, as written', async () => {
+    const [edge] = (await search('podologue')).edges;
+    expect(edge.snippet).toContain('<mark>podologue</mark>');
+    const accented = await search('SEDENTAIRE');
+    expect(accented.nodes).toEqual([{ id: edge.node.id }]);
+    expect(accented.edges[0].snippet).toContain('plutôt <mark>sédentaire</mark>');
+  });
+
+  it('should snippet a question from its title and its body', async () => {
+    const found = await search('Midi-Pyrénées cherche');
+    expect(found.edges.map((edge) => edge.node.__typename)).toEqual(['Question']);
+    expect(found.edges[0].snippet).toContain('<mark>cherche</mark>');
+  });
+});
+
+describe('search and writes', () => {
+  it('should escape the body in the snippet: no raw <script>, only <mark> tags', async () => {
+    const questionId = await ask('Une question sur la sécurité', 'Rien de spécial ici.');
+    await answer(questionId, 'Attention <script>alert("zorglub")</script> au zorglub & à <b>ses amis</b>.');
+    const [edge] = (await search('zorglub')).edges;
+    expect(edge.node.__typename).toBe('Answer');
+    expect(edge.snippet).toContain('<mark>zorglub</mark>');
+    expect(edge.snippet).not.toContain('<script');
+    expect(edge.snippet).toContain('&lt;script&gt;');
+    expect(edge.snippet).toContain('&amp;');
+    expect(edge.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+  });
+
+  it('should rank a question whose title matches above an older answer whose body matches once', async () => {
+    const first = await ask('Une question sans le mot cherché', 'Un corps sans rapport.');
+    const olderAnswer = await answer(first, 'Il paraît que le quokka sourit toujours.');
+    const titled = await ask('Le quokka est-il un animal heureux ?', 'Je me demande, tout simplement.');
+    const found = await search('quokka');
+    expect(found.nodes.map((node) => node.id)).toEqual([titled, olderAnswer]);
+  });
+
+  it('should leave out a reply once its author deletes it', async () => {
+    const reply = seed.answers.flatMap((a) => a.replies).find((r) => r.author === 'ArlitConseil')!;
+    expect(reply.body).toContain('préoccupations');
+    const before = await search('préoccupations');
+    expect(before.edges.map((edge) => [edge.node.__typename, edge.node.author.username])).toEqual([
+      ['Reply', 'ArlitConseil'],
+    ]);
+    const login = await server.gql(LogInDocument, { input: { username: 'ArlitConseil', password: 'demo-password' } });
+    expect(login.errors).toBeUndefined();
+    const deleted = await server.gql(DeletePostDocument, { id: before.nodes[0].id }, login.data!.logIn.token);
+    expect(deleted.errors).toBeUndefined();
+    const after = await search('preoccupations');
+    expect([after.edges, after.totalCount]).toEqual([[], 0]);
+    expect(await server.drift()).toEqual([]);
+  });
+
+  it('should leave out the answers and replies of a deleted question', async () => {
+    const questionId = await ask('Qui connaît le zygomorphe ?', 'Le zygomorphe intrigue.');
+    const answerId = await answer(questionId, 'Un zygomorphe, voyons.');
+    const reply = await server.gql(
+      PostReplyDocument,
+      { input: { answerId, body: 'Zygomorphes, au pluriel.' } },
+      author.token,
+    );
+    expect(reply.errors).toBeUndefined();
+    expect((await search('zygomorphe')).totalCount).toBe(3);
+    const deleted = await server.gql(DeletePostDocument, { id: questionId }, author.token);
+    expect(deleted.errors).toBeUndefined();
+    const after = await search('zygomorphe');
+    expect([after.edges, after.totalCount]).toEqual([[], 0]);
+    expect(await server.drift()).toEqual([]);
+  });
+});
+
+describe('search arguments', () => {
+  it('should give BAD_USER_INPUT on after for a malformed cursor', async () => {
+    const response = await server.gql(SearchPageDocument, { query: 'entrepreneur', after: 'not a cursor' });
+    expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'after', rule: 'cursor' });
+  });
+
+  it("should give BAD_USER_INPUT on after for another query's cursor", async () => {
+    const page = await search('entrepreneur', 2);
+    const response = await server.gql(SearchPageDocument, { query: 'podologue', after: page.pageInfo.endCursor });
+    expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'after', rule: 'cursor' });
+  });
+
+  it("should give BAD_USER_INPUT on after for a questions list's cursor", async () => {
+    const { data } = await server.gql(QuestionsDocument, { first: 1 });
+    const cursor = data!.questions.pageInfo.endCursor;
+    const response = await server.gql(SearchPageDocument, { query: 'entrepreneur', after: cursor });
+    expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'after', rule: 'cursor' });
+  });
+
+  it('should give BAD_USER_INPUT on first outside 1-100', async () => {
+    for (const first of [0, 101, -1]) {
+      const response = await server.gql(SearchPageDocument, { query: 'entrepreneur', first });
+      expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'first', rule: 'range' });
+    }
+  });
+
+  it('should give BAD_USER_INPUT on query past 500 characters', async () => {
+    const response = await server.gql(SearchPageDocument, { query: 'économie '.repeat(60) });
+    expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'query', rule: 'length' });
+  });
+
+  it('should read a NUL character in the query as a space', async () => {
+    const found = await search('sédentaire\u0000podologue');
+    expect(found.edges.map((edge) => edge.node.author.username)).toEqual(['Jean_Philippe_RYO']);
+  });
+
+  it('should default to 10 results', async () => {
+    const query = 'entrepreneur or merci or pont or skilleurs';
+    expect((await search(query)).totalCount).toBeGreaterThan(10);
+    const { data } = await server.gql(SearchPageDocument, { query });
+    expect(data!.search.edges).toHaveLength(10);
+    expect(data!.search.pageInfo.hasNextPage).toBe(true);
+  });
+});
+
+describe('search statements', () => {
+  const searches = () => server.sql.filter((statement) => statement.includes('search_vector'));
+
+  it('should read a page in one statement and count only when totalCount is asked for', async () => {
+    server.sql.length = 0;
+    const page = await server.gql(SearchPageDocument, { query: 'entrepreneur', first: 5 });
+    expect(page.errors).toBeUndefined();
+    expect(server.sql).toHaveLength(1);
+    server.sql.length = 0;
+    const counted = await server.gql(SearchDocument, { query: 'entrepreneur', first: 5 });
+    expect(counted.errors).toBeUndefined();
+    expect(searches()).toHaveLength(2);
+  });
+
+  it('should resolve the fields of twenty results in a flat number of statements', async () => {
+    server.sql.length = 0;
+    const few = await server.gql(SearchDocument, { query: 'entrepreneur', first: 2 });
+    expect(few.errors).toBeUndefined();
+    const forFew = server.sql.length;
+    server.sql.length = 0;
+    const many = await server.gql(SearchDocument, { query: 'entrepreneur', first: 20 });
+    expect(many.data!.search.edges.length).toBeGreaterThan(2);
+    expect(server.sql.length).toBe(forFew);
+  });
+
+  it("should bring each result's author along in the page's statement", async () => {
+    server.sql.length = 0;
+    const found = await server.gql(SearchDocument, { query: 'entrepreneur', first: 20 });
+    expect(found.data!.search.edges.map((edge) => edge.node.author.username)).toContain('Jean_Philippe_RYO');
+    expect(server.sql.filter((statement) => !statement.includes('search_vector'))).toHaveLength(1);
+  });
+});
