@@ -22,7 +22,7 @@ export class SearchResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
-  ): Promise<PostConnection> {
+  ): Promise<InstanceType<typeof PostConnection>> {
     return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, 10), query }));
   }
 }

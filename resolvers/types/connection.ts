@@ -16,8 +16,8 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** The GraphQL class of a connection over `node`, with its edge type: `${name}Connection`, `${name}Edge`. */
-export function connectionOf<T extends object>(name: string, node: abstract new () => T) {
+/** The default edge of a connection over `node`: `${name}Edge`, a cursor and the node. */
+function edgeOf<T extends object>(name: string, node: abstract new () => T) {
   @ObjectType(`${name}Edge`, { description: `One ${name.toLowerCase()} in a list, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque cursor of this item: pass it as `after` to read what follows.' })
@@ -26,13 +26,28 @@ export function connectionOf<T extends object>(name: string, node: abstract new 
     @Field(() => node)
     node: T;
   }
+  return Edge;
+}
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name.toLowerCase()}s (Relay cursor connection).` })
+/**
+ * The GraphQL class of a connection over `node`, `${name}Connection`, built from a page. Its edge type
+ * is `${name}Edge` unless `options.edge` gives one with more fields.
+ */
+export function connectionOf<T extends object>(
+  name: string,
+  node: abstract new () => T,
+  options: { edge?: abstract new () => { cursor: string; node: T }; description?: string } = {},
+) {
+  const Edge = options.edge ?? edgeOf(name, node);
+
+  @ObjectType(`${name}Connection`, {
+    description: options.description ?? `A page of ${name.toLowerCase()}s (Relay cursor connection).`,
+  })
   class Connection {
     constructor(private readonly page: Page<T>) {}
 
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
-    edges(): Edge[] {
+    edges(): Page<T>['edges'] {
       return this.page.edges;
     }
 

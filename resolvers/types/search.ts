@@ -1,7 +1,6 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Post } from '../../entities/post.entity.js';
-import type { SearchEdge, SearchPage } from '../../src/loaders/search.js';
-import { PageInfo } from './connection.js';
+import { connectionOf } from './connection.js';
 
 @ObjectType('PostEdge', { description: 'One post a search found, with its cursor and where it matches.' })
 export class PostEdge {
@@ -19,34 +18,7 @@ export class PostEdge {
   snippet: string;
 }
 
-@ObjectType('PostConnection', { description: 'A page of posts found by a search, best match first.' })
-export class PostConnection {
-  constructor(private readonly page: SearchPage) {}
-
-  @Field(() => [PostEdge], { description: 'The items of this page with their cursors and snippets.' })
-  edges(): SearchEdge[] {
-    return this.page.edges;
-  }
-
-  @Field(() => [Post], { description: 'The items of this page, without cursors.' })
-  nodes(): Post[] {
-    return this.page.edges.map((edge) => edge.node);
-  }
-
-  @Field(() => PageInfo)
-  pageInfo(): PageInfo {
-    const { edges } = this.page;
-    return {
-      hasNextPage: this.page.hasNextPage,
-      hasPreviousPage: this.page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    };
-  }
-
-  @Field(() => Int, { description: 'How many posts match, across all pages.' })
-  totalCount(): number | Promise<number> {
-    const { totalCount } = this.page;
-    return typeof totalCount === 'number' ? totalCount : totalCount();
-  }
-}
+export const PostConnection = connectionOf('Post', Post, {
+  edge: PostEdge,
+  description: 'A page of posts found by a search, best match first.',
+});
