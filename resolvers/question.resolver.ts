@@ -5,6 +5,7 @@ import { Tag } from '../entities/tag.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
+import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
@@ -30,7 +31,7 @@ export class QuestionResolver {
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE };
     if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
-    const found = await ctx.loaders.tagByName.load(tag.trim().toLowerCase());
+    const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
       ? await ctx.loaders.questions({ ...args, tagId: found.rowId })
       : { edges: [], hasNextPage: false, hasPreviousPage: args.after !== null, totalCount: 0 };

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Tag } from '../entities/tag.entity.js';
 import type { Context } from '../src/context.js';
+import { checkText } from '../src/services/rules.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
 import { QuestionConnection, TagConnection } from './types/connections.js';
 import { QuestionOrder } from './types/enums.js';
@@ -9,7 +10,7 @@ import { QuestionOrder } from './types/enums.js';
 export class TagResolver {
   @Query(() => Tag, { nullable: true, description: 'A tag by name (any case); null when absent.' })
   tag(@Arg('name') name: string, @Ctx() ctx: Context): Promise<Tag | null> {
-    return ctx.loaders.tagByName.load(name.trim().toLowerCase());
+    return ctx.loaders.tagByName.load(checkText('name', name).trim().toLowerCase());
   }
 
   @Query(() => TagConnection, { description: 'Tags in use, most used first; `prefix` narrows them for autocomplete.' })
@@ -20,7 +21,12 @@ export class TagResolver {
     prefix: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof TagConnection>> {
-    return new TagConnection(await ctx.loaders.tags({ ...pageArgs(first, after, 20), prefix: prefix ?? undefined }));
+    return new TagConnection(
+      await ctx.loaders.tags({
+        ...pageArgs(first, after, 20),
+        prefix: prefix == null ? undefined : checkText('prefix', prefix),
+      }),
+    );
   }
 
   @FieldResolver(() => QuestionConnection, { description: 'The questions carrying this tag.' })

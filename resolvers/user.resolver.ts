@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 't
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
+import { checkText } from '../src/services/rules.js';
 import { authoredOrdering } from '../src/loaders/orderings.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
 import { AuthPayload } from './types/auth-payload.js';
@@ -17,7 +18,7 @@ export class UserResolver {
 
   @Query(() => User, { nullable: true, description: 'A user by username, whatever the case; null when absent.' })
   user(@Arg('username') username: string, @Ctx() ctx: Context): Promise<User | null> {
-    return ctx.loaders.userByUsername.load(username.toLowerCase());
+    return ctx.loaders.userByUsername.load(checkText('username', username).toLowerCase());
   }
 
   @FieldResolver(() => QuestionConnection, { description: 'Questions this user asked, newest first.' })
@@ -59,7 +60,7 @@ export class UserResolver {
 
   @Mutation(() => AuthPayload, { description: 'Signs in. A wrong username or password is UNAUTHENTICATED.' })
   logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.users.logIn(input);
+    return ctx.services.users.logIn(input, ctx.clientIp);
   }
 
   @Mutation(() => Boolean, { description: 'Revokes the token of this request at once.' })

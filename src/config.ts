@@ -18,6 +18,25 @@ export interface Config {
   redisUrl: string | undefined;
   /** How long thread events stay replayable (`threadEvents(after:)`), in seconds. @default 7 days */
   eventRetentionSeconds: number;
+  /** A SQL statement running longer is cancelled (the request's time budget in the database). @default 10000 */
+  statementTimeoutMs: number;
+  /** Failed log-ins in a row for one username from one address before a lockout. 0: no limit. @default 10 */
+  loginFailuresPerUser: number;
+  /** How long that lockout lasts, in seconds; 0: a day from the first failure. @default 900 (15 minutes) */
+  loginLockoutSeconds: number;
+  /** Failed log-ins from one address in a day, whatever the usernames. 0: no limit. @default 100 */
+  loginFailuresPerIpPerDay: number;
+  /** Questions, answers and replies one user may post in a minute. 0: no limit. @default 30 */
+  postsPerMinute: number;
+  /** Votes one user may cast in a minute. 0: no limit. @default 300 */
+  votesPerMinute: number;
+  /** Prefix of the rate limits' Redis keys, so deployments sharing a Redis count apart. @default 'thread-api' */
+  rateLimitPrefix: string;
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address in `X-Forwarded-For`
+   * (`true`, a number of hops, or addresses and subnets). @default false: the socket's address
+   */
+  trustProxy: boolean | number | string;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
 }
@@ -27,6 +46,13 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
   return parsed;
+}
+
+/** `TRUST_PROXY` as Express takes it: `true`/`false`, a number of hops, or a list of addresses. */
+function trustProxyFrom(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** Reads the configuration from `env`; throws on a malformed number. */
@@ -41,6 +67,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
     redisUrl: env.REDIS_URL || undefined,
     eventRetentionSeconds: intFrom(env.EVENT_RETENTION_SECONDS, 7 * 24 * 3600, 'EVENT_RETENTION_SECONDS'),
+    statementTimeoutMs: intFrom(env.STATEMENT_TIMEOUT_MS, 10_000, 'STATEMENT_TIMEOUT_MS'),
+    loginFailuresPerUser: intFrom(env.LOGIN_FAILURES_PER_USER, 10, 'LOGIN_FAILURES_PER_USER'),
+    loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 900, 'LOGIN_LOCKOUT_SECONDS'),
+    loginFailuresPerIpPerDay: intFrom(env.LOGIN_FAILURES_PER_IP_PER_DAY, 100, 'LOGIN_FAILURES_PER_IP_PER_DAY'),
+    postsPerMinute: intFrom(env.POSTS_PER_MINUTE, 30, 'POSTS_PER_MINUTE'),
+    votesPerMinute: intFrom(env.VOTES_PER_MINUTE, 300, 'VOTES_PER_MINUTE'),
+    rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'thread-api',
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     nodeEnv: env.NODE_ENV ?? 'development',
   };
 }

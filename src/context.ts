@@ -2,15 +2,18 @@ import type { DataSource } from 'typeorm';
 import type { Viewer } from './auth/viewer.js';
 import { loadersForEvent } from './loaders/event.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
-import type { Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLiveThreads, type LiveThreads } from './realtime/live.js';
 import type { Realtime } from './realtime/pubsub.js';
 import { createServices, type Services } from './services/index.js';
+import { createRateLimits, type RateLimits } from './services/rate-limits.js';
 
 /** What every resolver receives: the viewer, this request's loaders, the services, the live streams. */
 export interface Context {
   requestId: string;
   viewer: Viewer | null;
+  /** The client's address (Express's `req.ip`), which log-in limits count by. */
+  clientIp: string;
   loaders: Loaders;
   services: Services;
   live: LiveThreads;
@@ -26,10 +29,11 @@ export interface App {
 }
 
 /** Builds the context of one request, or of one subscription. */
-export function createContext(app: App, viewer: Viewer | null, requestId: string): Context {
+export function createContext(app: App, viewer: Viewer | null, requestId: string, clientIp: string): Context {
   return {
     requestId,
     viewer,
+    clientIp,
     loaders: createLoaders(app.db, viewer),
     services: app.services,
     live: app.live,
@@ -37,7 +41,15 @@ export function createContext(app: App, viewer: Viewer | null, requestId: string
   };
 }
 
-/** Wires the services and the live streams over one DataSource and one pub/sub. */
-export function createApp(db: DataSource, realtime: Realtime, config: Pick<Config, 'sessionTtlSeconds'>): App {
-  return { db, services: createServices(db, realtime, config), live: createLiveThreads(db, realtime) };
+/**
+ * Wires the services and the live streams over one DataSource, one pub/sub and one set of rate limits.
+ * @param rateLimits @default the default limits, in this process's memory
+ */
+export function createApp(
+  db: DataSource,
+  realtime: Realtime,
+  config: Pick<Config, 'sessionTtlSeconds'>,
+  rateLimits: RateLimits = createRateLimits(loadConfig({})),
+): App {
+  return { db, services: createServices(db, realtime, config, rateLimits), live: createLiveThreads(db, realtime) };
 }

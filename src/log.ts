@@ -1,17 +1,21 @@
-/** Structured log lines (one JSON object per line on stderr). */
+import { pino } from 'pino';
+
+/** Structured log lines: one JSON object per line on stderr. */
 export interface Log {
   info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** A logger writing JSON lines; `silent` drops everything (tests). @default LOG_LEVEL=info */
+/** A pino logger on stderr at `level` (`silent` for tests). @default LOG_LEVEL or 'info' */
 export function createLog(level = process.env.LOG_LEVEL ?? 'info'): Log {
-  const write = (lvl: string, message: string, fields: Record<string, unknown> = {}): void => {
-    if (level === 'silent' || (level === 'error' && lvl !== 'error')) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, message, ...fields })}\n`);
-  };
+  const logger = pino(
+    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 2, sync: true }),
+  );
   return {
-    info: (message, fields) => write('info', message, fields),
-    error: (message, fields) => write('error', message, fields),
+    info: (message, fields = {}) => logger.info(fields, message),
+    warn: (message, fields = {}) => logger.warn(fields, message),
+    error: (message, fields = {}) => logger.error(fields, message),
   };
 }

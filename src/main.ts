@@ -8,6 +8,7 @@ import { buildThreadSchema } from './schema.js';
 import { createApp } from './context.js';
 import { startPruning } from './realtime/outbox.js';
 import { createRealtime } from './realtime/pubsub.js';
+import { createRateLimits } from './services/rate-limits.js';
 
 /** `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, the server. */
 const config = loadConfig();
@@ -20,9 +21,14 @@ if (url === undefined) {
   embedded = await startEmbeddedDatabase(config.dataDir);
   url = embedded.url;
 }
-const db = await openDatabase({ url });
+const db = await openDatabase({
+  url,
+  statementTimeoutMs: config.statementTimeoutMs,
+  onPoolError: (error) => log.warn('database connection lost', { error: error.message }),
+});
 const realtime = createRealtime(config.redisUrl);
-const app = createApp(db, realtime, config);
+const rateLimits = createRateLimits(config, config.redisUrl);
+const app = createApp(db, realtime, config, rateLimits);
 if (config.seedDemo && (await isEmpty(db))) {
   const questionId = await importDemoThread(db, app.services, { password: config.demoPassword });
   log.info('imported the demo thread', { questionId });
@@ -37,6 +43,7 @@ const server = await startServer({
   port: config.port,
   host: config.host,
   nodeEnv: config.nodeEnv,
+  trustProxy: config.trustProxy,
 });
 log.info('listening', { graphql: `${server.url}/graphql` });
 
@@ -48,6 +55,7 @@ async function stop(signal: string): Promise<void> {
   stopPruning();
   await server.close();
   await realtime.close();
+  await rateLimits.close();
   await db.destroy();
   await embedded?.stop();
   log.info('stopped');

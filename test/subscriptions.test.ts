@@ -758,7 +758,11 @@ describe('transport', () => {
       JSON.stringify({
         id,
         type: 'subscribe',
-        payload: { query: `subscription { threadEvents(questionId: "${unknown}") { cursor } } #${'x'.repeat(bytes)}` },
+        // Padded through extensions: the document itself stays under the document-size limit.
+        payload: {
+          query: `subscription { threadEvents(questionId: "${unknown}") { cursor } }`,
+          extensions: { padding: 'x'.repeat(bytes) },
+        },
       });
 
     socket.send(subscribe('fits', 60 * 1024));

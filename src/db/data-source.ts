@@ -22,10 +22,20 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Receives every SQL statement the DataSource runs (tests count them). */
   onQuery?: (sql: string) => void;
+  /** A statement running longer is cancelled and its connection goes back to the pool. @default 10000 */
+  statementTimeoutMs?: number;
+  /** Told about errors of idle pool connections (a database restart), which must not crash the process. */
+  onPoolError?: (error: Error) => void;
 }
 
 /** Creates (not initializes) the DataSource. Migrations run explicitly, never `synchronize`. */
-export function createDataSource({ url, poolSize = 10, onQuery }: DataSourceOptions): DataSource {
+export function createDataSource({
+  url,
+  poolSize = 10,
+  onQuery,
+  statementTimeoutMs = 10_000,
+  onPoolError = () => undefined,
+}: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -34,7 +44,9 @@ export function createDataSource({ url, poolSize = 10, onQuery }: DataSourceOpti
     migrationsTableName: 'migration',
     synchronize: false,
     poolSize,
-    extra: { connectionTimeoutMillis: 5000 },
+    // Fail fast while the database is down, rather than queueing requests behind a dead pool.
+    extra: { connectionTimeoutMillis: 3000, statement_timeout: statementTimeoutMs },
+    poolErrorHandler: onPoolError,
     logger: onQuery
       ? {
           logQuery: (sql: string) => onQuery(sql),

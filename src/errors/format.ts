@@ -1,3 +1,4 @@
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { errorCodes, type ErrorCode } from './index.js';
 
@@ -16,14 +17,46 @@ export function codeOf(error: GraphQLFormattedError): ErrorCode {
   return clientCodes.has(code) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
 }
 
+/** Errors of a database that is down or restarting: connection refused, reset, terminated or timed out. */
+const unavailable = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  // pg may throw a bare object (graphql wraps it as `thrownValue`); TypeORM wraps errors as `driverError`.
+  const wrapped = error as { driverError?: unknown; thrownValue?: unknown } | undefined;
+  const cause = wrapped?.driverError ?? wrapped?.thrownValue ?? error;
+  const { code, message } = (cause ?? {}) as { code?: string; message?: string };
+  return (
+    (code !== undefined && unavailable.has(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(message ?? '')
+  );
+}
+
 /**
  * Lets errors with a known code through, and replaces every other one by a bare
- * INTERNAL_SERVER_ERROR: no message, SQL, stack or path of ours reaches the client.
+ * INTERNAL_SERVER_ERROR: no message, SQL, stack or path of ours reaches the client. When the
+ * database is unreachable it says so (retryable), since the client can do something about it: wait.
  */
-export function maskError(error: GraphQLFormattedError): GraphQLFormattedError {
+export function maskError(error: GraphQLFormattedError, original?: unknown): GraphQLFormattedError {
   const code = codeOf(error);
   if (code === 'INTERNAL_SERVER_ERROR') {
-    return { message: 'Internal server error', locations: error.locations, path: error.path, extensions: { code } };
+    const down = isDatabaseUnavailable(unwrapResolverError(original));
+    return {
+      message: down ? 'The database is unavailable: retry in a moment' : 'Internal server error',
+      locations: error.locations,
+      path: error.path,
+      extensions: down ? { code, retryable: true } : { code },
+    };
   }
   const { stacktrace: _stack, ...extensions } = error.extensions ?? {};
   return { ...error, extensions: { ...extensions, code } };

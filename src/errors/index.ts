@@ -61,3 +61,13 @@ export class UnauthenticatedError extends ApiError {
     super(message, 'UNAUTHENTICATED');
   }
 }
+
+/** Too many attempts: `retryAfter` says in how many seconds (at least 1) to try again. */
+export class RateLimitedError extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message, 'RATE_LIMITED', { retryAfter });
+  }
+}

@@ -3,11 +3,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer.js';
@@ -16,6 +17,14 @@ import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { csrfPrevention } from './csrf.js';
 import { graphiqlRouter } from './graphiql.js';
+import {
+  checkSource,
+  queryLimitRules,
+  queryLimits,
+  refuseLargeDocuments,
+  validateWithLimits,
+  withLimitCodes,
+} from './limits.js';
 import type { Log } from '../log.js';
 
 /** What the HTTP and WebSocket transports need. */
@@ -28,6 +37,8 @@ export interface ServerOptions {
   host: string;
   /** Stack traces reach clients only in `development`. */
   nodeEnv: string;
+  /** Express's `trust proxy`, for the client's address over HTTP and WebSocket alike. @default false */
+  trustProxy?: boolean | number | string;
 }
 
 /** Limits of the WebSocket transport. */
@@ -50,10 +61,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Adds the request id to every error, and logs those that are not the client's fault. */
-function requestIdPlugin(log: Log): ApolloServerPlugin<Context> {
+/**
+ * Adds the request id to every error, logs every operation (request id, operation name, duration,
+ * viewer, error codes) and, with their stack, the errors that are not the client's fault.
+ */
+function requestLogPlugin(log: Log): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue, request }) {
+      const started = performance.now();
       return {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
@@ -69,10 +84,15 @@ function requestIdPlugin(log: Log): ApolloServerPlugin<Context> {
           }
         },
         async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          for (const error of response.body.singleResult.errors ?? []) {
-            Object.assign(error.extensions ?? {}, { requestId: contextValue.requestId });
-          }
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          for (const error of errors) Object.assign(error.extensions ?? {}, { requestId: contextValue.requestId });
+          log.info('operation', {
+            requestId: contextValue.requestId,
+            operationName: request.operationName ?? null,
+            durationMs: Math.round(performance.now() - started),
+            viewerId: contextValue.viewer?.userId ?? null,
+            errorCodes: errors.map((error) => error.extensions?.code),
+          });
         },
       };
     },
@@ -102,6 +122,19 @@ function bodyErrorHandler(log: Log): ErrorRequestHandler {
   };
 }
 
+/** One operation per request: a JSON array (a batch) is refused, with the request id like every error. */
+const refuseBatches: RequestHandler = (req, res, next) => {
+  if (!Array.isArray(req.body)) return next();
+  res.status(400).json({
+    errors: [
+      {
+        message: 'Batched requests are not supported: send one operation per request',
+        extensions: { code: 'BAD_USER_INPUT', requestId: res.locals.requestId as string },
+      },
+    ],
+  });
+};
+
 /** The `Authorization` value of a graphql-ws `connection_init` payload. */
 function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization;
@@ -113,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { app, schema, log } = options;
   const { db } = app;
   const web = express();
+  web.set('trust proxy', options.trustProxy ?? false);
   const httpServer: Server = createServer(web);
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -123,18 +157,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
+      validate: validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }),
       connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
           const viewer = await viewerFromAuthorization(db, authorizationOf(ctx.connectionParams));
-          ctx.extra.context = createContext(app, viewer, randomUUID());
+          const clientIp = proxyaddr(ctx.extra.request, web.get('trust proxy fn'));
+          ctx.extra.context = createContext(app, viewer, randomUUID(), clientIp);
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
           throw error;
         }
       },
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
+        const refused = checkSource(payload.query);
+        if (refused) return [refused];
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;
         if (active < limits.subscriptionsPerSocket) return undefined;
@@ -146,17 +184,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           }),
         ];
       },
-      context: (ctx) => createContext(app, (ctx.extra.context as Context).viewer, randomUUID()),
+      context: (ctx) => {
+        const { viewer, clientIp } = ctx.extra.context as Context;
+        return createContext(app, viewer, randomUUID(), clientIp);
+      },
       onNext: (ctx, _id, _payload, _args, result) => {
         // A watcher that does not read its socket is closed, rather than buffered without bound.
         if (ctx.extra.socket.bufferedAmount > limits.socketBufferBytes) {
           ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time');
         }
         return result.errors
-          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON())) }
+          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error)) }
           : undefined;
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON())),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },
     wsServer,
   );
@@ -166,11 +207,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     introspection: true,
     csrfPrevention: false,
     includeStacktraceInErrorResponses: options.nodeEnv === 'development',
-    formatError: maskError,
+    formatError: withLimitCodes(maskError),
+    validationRules: queryLimitRules(),
+    parseOptions: { maxTokens: queryLimits.tokens },
+    hideSchemaDetailsFromClientErrors: options.nodeEnv === 'production',
+    allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      requestIdPlugin(log),
+      requestLogPlugin(log),
       {
         async serverWillStart() {
           return {
@@ -206,12 +251,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cors({ exposedHeaders: ['x-request-id'] }),
     csrfPrevention,
     express.json({ limit: '100kb' }),
+    refuseBatches,
+    refuseLargeDocuments(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
           const viewer = await viewerFromAuthorization(db, req.headers.authorization);
-          return createContext(app, viewer, requestId);
+          return createContext(app, viewer, requestId, req.ip ?? '');
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           throw new GraphQLError(error.message, {

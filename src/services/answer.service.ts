@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors/index.js';
 import { renderBody, saveMentions } from './body.js';
 import { insertPost, threadOf, touchThread } from './post-rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
+import type { RateLimits } from './rate-limits.js';
 import { checkBody } from './rules.js';
 import { writeThread } from './thread-write.js';
 
@@ -14,10 +15,12 @@ export class AnswerService {
   constructor(
     private readonly db: DataSource,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
+    private readonly rateLimits: Pick<RateLimits, 'post'>,
   ) {}
 
   /** Answers a live question: its answer count and activity move in the same transaction. */
   async answer(viewer: Author, questionId: number, input: { body: string }): Promise<Answer> {
+    await this.rateLimits.post(viewer.userId);
     const body = checkBody(input.body);
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const [counted]: [unknown[], number] = await m.query(
@@ -43,6 +46,7 @@ export class AnswerService {
 
   /** Replies under a live answer: its reply count and the thread's activity move with it. */
   async reply(viewer: Author, answerId: number, input: { body: string }): Promise<Reply> {
+    await this.rateLimits.post(viewer.userId);
     const body = checkBody(input.body);
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, answerId, 'answer');

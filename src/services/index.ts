@@ -5,6 +5,7 @@ import { AnswerService } from './answer.service.js';
 import { NotificationService } from './notification.service.js';
 import { PostService } from './post.service.js';
 import { QuestionService } from './question.service.js';
+import type { RateLimits } from './rate-limits.js';
 import { UserService } from './user.service.js';
 import { VoteService } from './vote.service.js';
 
@@ -18,18 +19,19 @@ export interface Services {
   notifications: NotificationService;
 }
 
-/** Builds the services; writes publish their committed events on `realtime`. */
+/** Builds the services; writes publish their committed events on `realtime` and count against `rateLimits`. */
 export function createServices(
   db: DataSource,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'>,
+  rateLimits: RateLimits,
 ): Services {
   return {
-    users: new UserService(db, config.sessionTtlSeconds, realtime),
-    questions: new QuestionService(db, realtime),
-    answers: new AnswerService(db, realtime),
+    users: new UserService(db, config.sessionTtlSeconds, realtime, rateLimits),
+    questions: new QuestionService(db, realtime, rateLimits),
+    answers: new AnswerService(db, realtime, rateLimits),
     posts: new PostService(db, realtime),
-    votes: new VoteService(db, realtime),
+    votes: new VoteService(db, realtime, rateLimits),
     notifications: new NotificationService(db),
   };
 }

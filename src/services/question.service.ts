@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
 import { insertPost, lockPost, updatePost } from './post-rows.js';
+import type { RateLimits } from './rate-limits.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags } from './tags.js';
 import { writeThread } from './thread-write.js';
@@ -15,10 +16,12 @@ export class QuestionService {
   constructor(
     private readonly db: DataSource,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
+    private readonly rateLimits: Pick<RateLimits, 'post'>,
   ) {}
 
   /** Asks a question; its author follows it from the start. */
   async ask(viewer: Author, input: { title: string; body: string; tags: readonly string[] }): Promise<Question> {
+    await this.rateLimits.post(viewer.userId);
     const title = checkTitle(input.title);
     const body = checkBody(input.body);
     const tags = normalizeTags(input.tags);

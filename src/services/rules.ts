@@ -14,7 +14,19 @@ function characters(text: string): number {
   return [...text].length;
 }
 
+/**
+ * Refuses a NUL character, which PostgreSQL cannot store in text: any string input that reaches the
+ * database goes through here.
+ */
+export function checkText(field: string, value: string): string {
+  if (value.includes('\u0000')) {
+    throw new BadUserInputError(`${field} must not contain the NUL character`, { field, rule: 'characters' });
+  }
+  return value;
+}
+
 function checkLength(field: string, value: string, { min, max }: { min: number; max: number }): string {
+  checkText(field, value);
   const length = characters(value);
   if (length < min || length > max) {
     throw new BadUserInputError(`${field} must be ${min} to ${max} characters, got ${length}`, {

@@ -6,7 +6,8 @@ import type { Viewer } from '../auth/viewer.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/index.js';
 import { toUser, userColumns } from '../loaders/rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
-import { checkDisplayName, checkPassword, checkUsername } from './rules.js';
+import type { RateLimits } from './rate-limits.js';
+import { checkDisplayName, checkPassword, checkText, checkUsername } from './rules.js';
 
 /** A new session: the token to send as `Authorization: Bearer <token>`, and whose it is. */
 export interface SignedIn {
@@ -27,6 +28,7 @@ export class UserService {
     private readonly db: DataSource,
     private readonly sessionTtlSeconds: number,
     private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
+    private readonly rateLimits: Pick<RateLimits, 'logIn'>,
   ) {}
 
   /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
@@ -51,18 +53,16 @@ export class UserService {
     return toUser(rows[0]);
   }
 
-  /** Signs in; an unknown user and a wrong password give the same UNAUTHENTICATED error. */
-  async logIn(input: { username: string; password: string }): Promise<SignedIn> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT ${userColumns}, u.password_hash AS "passwordHash" FROM "user" u WHERE lower(u.username) = lower($1)`,
-      [input.username],
-    );
-    const hash = rows[0]?.passwordHash as string | undefined;
-    if (!(await verifyPassword(hash, input.password))) {
-      throw new UnauthenticatedError('Wrong username or password');
-    }
-    const { passwordHash: _secret, ...profile } = rows[0];
-    const user = toUser(profile);
+  /**
+   * Signs in; an unknown user and a wrong password give the same UNAUTHENTICATED error. Failures from
+   * `clientIp` are counted: past the limits, RATE_LIMITED even for the right password.
+   * @param clientIp the client's address; callers in this process (scripts, tests) may omit it
+   */
+  async logIn(input: { username: string; password: string }, clientIp = 'in-process'): Promise<SignedIn> {
+    checkText('username', input.username);
+    checkText('password', input.password);
+    const user = await this.rateLimits.logIn(input.username, clientIp, () => this.checkPassword(input));
+    if (!user) throw new UnauthenticatedError('Wrong username or password');
     return { token: await this.openSession(user.rowId), user };
   }
 
@@ -73,6 +73,18 @@ export class UserService {
     ]);
     this.realtime.publishSessionRevoked(viewer.sessionId);
     return true;
+  }
+
+  /** The user whose password this is; null for an unknown user or a wrong password. */
+  private async checkPassword(input: { username: string; password: string }): Promise<User | null> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT ${userColumns}, u.password_hash AS "passwordHash" FROM "user" u WHERE lower(u.username) = lower($1)`,
+      [input.username],
+    );
+    const hash = rows[0]?.passwordHash as string | undefined;
+    if (!(await verifyPassword(hash, input.password))) return null;
+    const { passwordHash: _secret, ...profile } = rows[0];
+    return toUser(profile);
   }
 
   private async openSession(userId: number): Promise<string> {

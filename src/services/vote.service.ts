@@ -5,6 +5,7 @@ import type { PostRef } from '../ids.js';
 import { ForbiddenError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { lockPost, threadOf, updatePost } from './post-rows.js';
+import type { RateLimits } from './rate-limits.js';
 import { writeThread } from './thread-write.js';
 
 /** A vote as the API says it. NONE retracts. */
@@ -17,6 +18,7 @@ export class VoteService {
   constructor(
     private readonly db: DataSource,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
+    private readonly rateLimits: Pick<RateLimits, 'vote'>,
   ) {}
 
   /**
@@ -26,6 +28,7 @@ export class VoteService {
    * Repeating a vote changes nothing. Voting on one's own post is FORBIDDEN.
    */
   async vote(viewer: Author, target: PostRef, choice: VoteChoice): Promise<Post> {
+    await this.rateLimits.vote(viewer.userId);
     const postId = target.rowId;
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, postId, target.kind);

@@ -1,0 +1,99 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config.js';
+import { RateLimitedError } from '../errors/index.js';
+
+/** The settings the limits are made from; a limit of 0 turns that limit off. */
+export type RateLimitSettings = Pick<
+  Config,
+  | 'loginFailuresPerUser'
+  | 'loginFailuresPerIpPerDay'
+  | 'loginLockoutSeconds'
+  | 'postsPerMinute'
+  | 'votesPerMinute'
+  | 'rateLimitPrefix'
+>;
+
+/**
+ * How often a client may try to log in and a user may write. Counters live in this process, or in
+ * Redis so that every instance shares them. Each check is one atomic increment, so concurrent
+ * requests (or aliases in one request) cannot slip past a limit together.
+ */
+export interface RateLimits {
+  /**
+   * Runs `attempt` (which resolves to null when the username or password is wrong) unless the client
+   * at `ip` is locked out of `username` or has failed too often today: then RATE_LIMITED, whatever the
+   * password. A failure counts against both; a success clears the username's count and does not count.
+   */
+  logIn<T>(username: string, ip: string, attempt: () => Promise<T | null>): Promise<T | null>;
+  /** Counts one post (question, answer or reply) by `userId`; RATE_LIMITED past the minute's limit. */
+  post(userId: number): Promise<void>;
+  /** Counts one vote by `userId`; RATE_LIMITED past the minute's limit. */
+  vote(userId: number): Promise<void>;
+  /** Disconnects from Redis, if connected. */
+  close(): Promise<void>;
+}
+
+const day = 24 * 3600;
+
+/** Counts one point against `key`; RATE_LIMITED, saying when to retry, when the limit is spent. */
+async function consume(limiter: RateLimiterAbstract | null, key: string, message: string): Promise<void> {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    throw new RateLimitedError(`${message}; try again in ${retryAfter} s`, retryAfter);
+  }
+}
+
+/**
+ * Creates the limits: in Redis at `redisUrl` when given (falling back to this process's memory while
+ * Redis does not answer), else in memory.
+ */
+export function createRateLimits(settings: RateLimitSettings, redisUrl?: string): RateLimits {
+  // Without the offline queue a command fails at once while Redis is away, and the memory takes over.
+  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false }) : undefined;
+  const limiter = (name: string, points: number, duration: number, blockDuration = 0) => {
+    if (points === 0) return null;
+    const options = { keyPrefix: `${settings.rateLimitPrefix}:${name}`, points, duration, blockDuration };
+    if (!redis) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
+  };
+  // Failures of one username from one address: counted for a day, then a lockout once past the limit.
+  const perUser = limiter('login-user', settings.loginFailuresPerUser, day, settings.loginLockoutSeconds);
+  const perIp = limiter('login-ip', settings.loginFailuresPerIpPerDay, day);
+  const posts = limiter('posts', settings.postsPerMinute, 60);
+  const votes = limiter('votes', settings.votesPerMinute, 60);
+
+  return {
+    async logIn<T>(username: string, ip: string, attempt: () => Promise<T | null>): Promise<T | null> {
+      // Usernames match in any case; an address holds no '@', so the pair maps to one key.
+      const userKey = `${username.toLowerCase().slice(0, 100)}@${ip}`;
+      // The attempt is counted before the password is checked, so concurrent guesses cannot overtake the count.
+      await consume(perIp, ip, 'Too many failed log-ins from this address today');
+      try {
+        await consume(perUser, userKey, 'Too many failed log-ins for this username');
+      } catch (error) {
+        await perIp?.reward(ip);
+        throw error;
+      }
+      let result: T | null;
+      try {
+        result = await attempt();
+      } catch (error) {
+        await Promise.all([perIp?.reward(ip), perUser?.reward(userKey)]);
+        throw error;
+      }
+      if (result !== null) await Promise.all([perIp?.reward(ip), perUser?.delete(userKey)]);
+      return result;
+    },
+    post: (userId) => consume(posts, String(userId), 'Too many posts this minute'),
+    vote: (userId) => consume(votes, String(userId), 'Too many votes this minute'),
+    close: async () => {
+      if (redis?.status === 'ready') await redis.quit();
+      else redis?.disconnect();
+    },
+  };
+}
