@@ -206,6 +206,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema,
     introspection: true,
     csrfPrevention: false,
+    // The process stops through main.ts's own handlers, which close everything in order.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: options.nodeEnv === 'development',
     formatError: withLimitCodes(maskError),
     validationRules: queryLimitRules(),
