@@ -4,16 +4,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config.js';
-import { createApp } from '../src/context.js';
-import { createRateLimits } from '../src/services/rate-limits.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js';
-import { startServer, type RunningServer } from '../src/http/server.js';
-import { createLog } from '../src/log.js';
-import { createRealtime } from '../src/realtime/pubsub.js';
-import { buildThreadSchema } from '../src/schema.js';
-import { createTestDatabase } from './support/harness.js';
+import { createTestDatabase, serve } from './support/harness.js';
 import { killServices, startService } from './support/process.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -46,20 +39,8 @@ describe('a database that stops and comes back', () => {
     const port = Number(new URL(database.url).port);
     cleanups.push(() => database.stop());
     const db = await openDatabase({ url: database.url });
-    const realtime = createRealtime();
-    const app = createApp(db, realtime, { sessionTtlSeconds: 3600 }, createRateLimits(loadConfig({})));
-    const server: RunningServer = await startServer({
-      app,
-      schema: await buildThreadSchema(realtime.pubsub),
-      log: createLog('silent'),
-      port: 0,
-      host: '127.0.0.1',
-      nodeEnv: 'test',
-    });
-    cleanups.push(
-      () => db.destroy(),
-      () => server.close(),
-    );
+    const { server, close } = await serve(db);
+    cleanups.push(() => db.destroy(), close);
     const graphql = `${server.url}/graphql`;
     expect((await post(graphql, '{ questions { totalCount } }')).body.data).toEqual({ questions: { totalCount: 0 } });
 

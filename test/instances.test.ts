@@ -1,25 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from 'graphql-ws';
-import { Redis } from 'ioredis';
 import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
+import { redisAnswers, redisUrl } from './support/redis.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
 import { watch, wsClient } from './support/ws.js';
-
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Whether Redis answers at `redisUrl` within a second. */
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 const redisUp = await redisAnswers();
 if (!redisUp) console.warn(`Skipping the two-instance test: no Redis answers at ${redisUrl} (set REDIS_URL).`);

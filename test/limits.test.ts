@@ -47,24 +47,12 @@ import {
   SignUpDocument,
   ThreadViewDocument,
 } from './generated/operations.js';
+import { contractErrorCodes as contractCodes } from './support/contract.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { watch, wsClient } from './support/ws.js';
 
 /** The schema the server serves, as committed (a test elsewhere fails when it is stale). */
 const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
-
-/** The codes the contract allows in `extensions.code`. */
-const contractCodes = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'INTERNAL_SERVER_ERROR',
-]);
 
 type User = Awaited<ReturnType<TestServer['signUp']>>;
 

@@ -11,22 +11,8 @@ import {
   VoteDocument,
 } from './generated/operations.js';
 import { loadConfig } from '../src/config.js';
+import { redisAnswers, redisUrl } from './support/redis.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
-
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Whether Redis answers at `redisUrl` within a second. */
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 const redisUp = await redisAnswers();
 if (!redisUp)

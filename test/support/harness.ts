@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/data-source.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { createLog } from '../../src/log.js';
 import { buildThreadSchema } from '../../src/schema.js';
-import { createApp } from '../../src/context.js';
+import { createApp, type App } from '../../src/context.js';
 import { createRealtime } from '../../src/realtime/pubsub.js';
 import { loadConfig } from '../../src/config.js';
 import { createRateLimits, type RateLimitSettings } from '../../src/services/rate-limits.js';
@@ -68,24 +68,27 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 /** Tests write far faster than people: posts and votes per minute are raised, unless `rateLimits` says otherwise. */
 const testRateLimits: Partial<RateLimitSettings> = { postsPerMinute: 10_000, votesPerMinute: 100_000 };
 
+/** What to serve with: Redis for pub/sub and rate limits, and rate limits other than the test ones. */
+export interface ServeOptions {
+  redisUrl?: string;
+  rateLimits?: Partial<RateLimitSettings>;
+}
+
 /**
- * Creates a database, migrates it and serves it on 127.0.0.1, port 0. The rate limits are the
- * defaults but for `testRateLimits`, then `rateLimits`; they count in Redis when `redisUrl` is given.
+ * Serves `db` on 127.0.0.1, port 0, with silent logs. The rate limits are the defaults but for
+ * `testRateLimits`, then `options.rateLimits`; they count in Redis when `redisUrl` is given.
  */
-export async function startTestServer(
-  options: { redisUrl?: string; rateLimits?: Partial<RateLimitSettings> } = {},
-): Promise<TestServer> {
-  const database = await createTestDatabase();
-  const sql: string[] = [];
-  const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
+export async function serve(
+  db: DataSource,
+  options: ServeOptions = {},
+): Promise<{ app: App; server: RunningServer; close(): Promise<void> }> {
   const realtime = createRealtime(options.redisUrl);
   const rateLimits = createRateLimits(
     { ...loadConfig({}), ...testRateLimits, ...options.rateLimits },
     options.redisUrl,
   );
   const app = createApp(db, realtime, { sessionTtlSeconds: 3600 }, rateLimits);
-  const { services } = app;
-  const server: RunningServer = await startServer({
+  const server = await startServer({
     app,
     schema: await buildThreadSchema(realtime.pubsub),
     log: createLog('silent'),
@@ -93,6 +96,24 @@ export async function startTestServer(
     host: '127.0.0.1',
     nodeEnv: 'test',
   });
+  return {
+    app,
+    server,
+    close: async () => {
+      await server.close();
+      await realtime.close();
+      await rateLimits.close();
+    },
+  };
+}
+
+/** Creates a database, migrates it and {@link serve}s it. */
+export async function startTestServer(options: ServeOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const sql: string[] = [];
+  const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
+  const { app, server, close } = await serve(db, options);
+  const { services } = app;
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Response<unknown>> => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -119,9 +140,7 @@ export async function startTestServer(
     },
     drift: () => findDrift(db),
     close: async () => {
-      await server.close();
-      await realtime.close();
-      await rateLimits.close();
+      await close();
       await db.destroy();
       await database.drop();
     },
