@@ -44,8 +44,8 @@ export function createDataSource({
     migrationsTableName: 'migration',
     synchronize: false,
     poolSize,
-    // Fail fast while the database is down, rather than queueing requests behind a dead pool.
-    extra: { connectionTimeoutMillis: 3000, statement_timeout: statementTimeoutMs },
+    // A refused connection fails at once; waiting for a free connection in a burst may take a while.
+    extra: { connectionTimeoutMillis: 10_000, statement_timeout: statementTimeoutMs },
     poolErrorHandler: onPoolError,
     logger: onQuery
       ? {

@@ -17,7 +17,7 @@ export function codeOf(error: GraphQLFormattedError): ErrorCode {
   return clientCodes.has(code) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
 }
 
-/** Errors of a database that is down or restarting: connection refused, reset, terminated or timed out. */
+/** Errors of a database that is down or restarting: connection refused, reset or terminated. */
 const unavailable = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -36,10 +36,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const wrapped = error as { driverError?: unknown; thrownValue?: unknown } | undefined;
   const cause = wrapped?.driverError ?? wrapped?.thrownValue ?? error;
   const { code, message } = (cause ?? {}) as { code?: string; message?: string };
-  return (
-    (code !== undefined && unavailable.has(code)) ||
-    /Connection terminated|timeout exceeded when trying to connect/.test(message ?? '')
-  );
+  return (code !== undefined && unavailable.has(code)) || /Connection terminated/.test(message ?? '');
 }
 
 /**
