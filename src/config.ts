@@ -30,6 +30,11 @@ export interface Config {
   postsPerMinute: number;
   /** Votes one user may cast in a minute. 0: no limit. @default 300 */
   votesPerMinute: number;
+  /**
+   * Query cost (objects a request can return, as QUERY_TOO_COMPLEX counts them) one address may spend
+   * in a minute over HTTP; the thread page costs 183. 0: no limit. @default 500000
+   */
+  queryCostPerMinute: number;
   /** Prefix of the rate limits' Redis keys, so deployments sharing a Redis count apart. @default 'thread-api' */
   rateLimitPrefix: string;
   /**
@@ -73,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerIpPerDay: intFrom(env.LOGIN_FAILURES_PER_IP_PER_DAY, 100, 'LOGIN_FAILURES_PER_IP_PER_DAY'),
     postsPerMinute: intFrom(env.POSTS_PER_MINUTE, 30, 'POSTS_PER_MINUTE'),
     votesPerMinute: intFrom(env.VOTES_PER_MINUTE, 300, 'VOTES_PER_MINUTE'),
+    queryCostPerMinute: intFrom(env.QUERY_COST_PER_MINUTE, 500_000, 'QUERY_COST_PER_MINUTE'),
     rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'thread-api',
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     nodeEnv: env.NODE_ENV ?? 'development',

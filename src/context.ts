@@ -26,6 +26,7 @@ export interface App {
   db: DataSource;
   services: Services;
   live: LiveThreads;
+  rateLimits: RateLimits;
 }
 
 /** Builds the context of one request, or of one subscription. */
@@ -51,5 +52,10 @@ export function createApp(
   config: Pick<Config, 'sessionTtlSeconds'>,
   rateLimits: RateLimits = createRateLimits(loadConfig({})),
 ): App {
-  return { db, services: createServices(db, realtime, config, rateLimits), live: createLiveThreads(db, realtime) };
+  return {
+    db,
+    services: createServices(db, realtime, config, rateLimits),
+    live: createLiveThreads(db, realtime),
+    rateLimits,
+  };
 }

@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,7 @@ import {
   PostAnswerDocument,
   PostReplyDocument,
   PostScoreDocument,
+  ThreadViewDocument,
   VoteDocument,
 } from './generated/operations.js';
 import { loadConfig } from '../src/config.js';
@@ -257,5 +259,26 @@ describe('two instances sharing one Redis', () => {
 
     expect(outcome(await logIn(shared[0], username, password))).toBe('RATE_LIMITED');
     expect(outcome(await logIn(shared[1], username, password))).toBe('RATE_LIMITED');
+  });
+});
+
+describe('the query budget of an address', () => {
+  it('should spend each operation’s cost and refuse the request past the minute’s budget with 429 and retryAfter', async () => {
+    const budget = await startTestServer({ rateLimits: { queryCostPerMinute: 400 } });
+    try {
+      // The thread page costs 183 (see test/limits.test.ts): two fit in 400, the third does not.
+      const page = {
+        query: print(ThreadViewDocument),
+        variables: { id: Buffer.from('Question:1').toString('base64url') },
+      };
+      expect((await budget.post(page)).status).toBe(200);
+      expect((await budget.post(page)).status).toBe(200);
+      const refused = await budget.post(page);
+      expect(refused.status).toBe(429);
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+      expect(refused.data).toBeUndefined();
+    } finally {
+      await budget.close();
+    }
   });
 });

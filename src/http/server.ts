@@ -14,11 +14,13 @@ import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
-import { ApiError, BadUserInputError } from '../errors/index.js';
+import { ApiError, BadUserInputError, RateLimitedError } from '../errors/index.js';
+import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
 import { graphiqlRouter } from './graphiql.js';
 import {
   checkSource,
+  operationCost,
   queryLimitRules,
   queryLimits,
   refuseLargeDocuments,
@@ -122,6 +124,34 @@ function bodyErrorHandler(log: Log): ErrorRequestHandler {
   };
 }
 
+/**
+ * Charges each HTTP operation's cost (see operationCost) to its client's budget for the minute, before
+ * it runs; past the budget the whole request is refused with 429 and RATE_LIMITED.
+ */
+function queryBudgetPlugin(rateLimits: RateLimits): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, operationName, request, schema }) {
+          const cost = operationCost(schema, document, { operationName, variables: request.variables });
+          try {
+            await rateLimits.queryCost(contextValue.clientIp, cost);
+          } catch (error) {
+            if (!(error instanceof RateLimitedError)) throw error;
+            const retryAfter = String(error.retryAfter);
+            throw new GraphQLError(error.message, {
+              extensions: {
+                ...error.extensions,
+                http: { status: 429, headers: new Map([['retry-after', retryAfter]]) },
+              },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
 /** One operation per request: a JSON array (a batch) is refused, with the request id like every error. */
 const refuseBatches: RequestHandler = (req, res, next) => {
   if (!Array.isArray(req.body)) return next();
@@ -218,6 +248,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       requestLogPlugin(log),
+      queryBudgetPlugin(app.rateLimits),
       {
         async serverWillStart() {
           return {

@@ -11,6 +11,7 @@ export type RateLimitSettings = Pick<
   | 'loginLockoutSeconds'
   | 'postsPerMinute'
   | 'votesPerMinute'
+  | 'queryCostPerMinute'
   | 'rateLimitPrefix'
 >;
 
@@ -30,6 +31,11 @@ export interface RateLimits {
   post(userId: number): Promise<void>;
   /** Counts one vote by `userId`; RATE_LIMITED past the minute's limit. */
   vote(userId: number): Promise<void>;
+  /**
+   * Spends `cost` (see operationCost in src/http/limits.ts) of the minute's budget of the client at
+   * `ip`; RATE_LIMITED past it.
+   */
+  queryCost(ip: string, cost: number): Promise<void>;
   /** Disconnects from Redis, if connected. */
   close(): Promise<void>;
 }
@@ -37,10 +43,10 @@ export interface RateLimits {
 const day = 24 * 3600;
 
 /** Counts one point against `key`; RATE_LIMITED, saying when to retry, when the limit is spent. */
-async function consume(limiter: RateLimiterAbstract | null, key: string, message: string): Promise<void> {
-  if (!limiter) return;
+async function consume(limiter: RateLimiterAbstract | null, key: string, message: string, points = 1): Promise<void> {
+  if (!limiter || points <= 0) return;
   try {
-    await limiter.consume(key);
+    await limiter.consume(key, points);
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -66,6 +72,7 @@ export function createRateLimits(settings: RateLimitSettings, redisUrl?: string)
   const perIp = limiter('login-ip', settings.loginFailuresPerIpPerDay, day);
   const posts = limiter('posts', settings.postsPerMinute, 60);
   const votes = limiter('votes', settings.votesPerMinute, 60);
+  const queryCost = limiter('query-cost', settings.queryCostPerMinute, 60);
 
   return {
     async logIn<T>(username: string, ip: string, attempt: () => Promise<T | null>): Promise<T | null> {
@@ -91,6 +98,7 @@ export function createRateLimits(settings: RateLimitSettings, redisUrl?: string)
     },
     post: (userId) => consume(posts, String(userId), 'Too many posts this minute'),
     vote: (userId) => consume(votes, String(userId), 'Too many votes this minute'),
+    queryCost: (ip, cost) => consume(queryCost, ip, 'This address spent its query budget for this minute', cost),
     close: async () => {
       if (redis?.status === 'ready') await redis.quit();
       else redis?.disconnect();
