@@ -66,7 +66,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 /** Tests write far faster than people: posts and votes per minute are raised, unless `rateLimits` says otherwise. */
-const testRateLimits: Partial<RateLimitSettings> = { postsPerMinute: 10_000, votesPerMinute: 100_000, queryCostPerMinute: 0 };
+const testRateLimits: Partial<RateLimitSettings> = {
+  postsPerMinute: 10_000,
+  votesPerMinute: 100_000,
+  queryCostPerMinute: 0,
+};
 
 /** What to serve with: Redis for pub/sub and rate limits, and rate limits other than the test ones. */
 export interface ServeOptions {
