@@ -11,9 +11,12 @@ export enum NotificationKind {
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
-  description: 'Why a post concerns you. When several apply, the most specific is given (in this order).',
+  description:
+    'Why a post concerns you. A post gives you at most one notification: when several kinds apply, the first ' +
+    'of MENTION, REPLY_TO_YOUR_ANSWER, ANSWER_TO_YOUR_QUESTION, ACTIVITY_ON_FOLLOWED_QUESTION. Your own posts ' +
+    'never notify you.',
   valuesConfig: {
-    MENTION: { description: 'The post names you as @username.' },
+    MENTION: { description: 'The post names you as @username (also when an edit adds the mention).' },
     REPLY_TO_YOUR_ANSWER: { description: 'A reply under one of your answers.' },
     ANSWER_TO_YOUR_QUESTION: { description: 'An answer to one of your questions.' },
     ACTIVITY_ON_FOLLOWED_QUESTION: { description: 'An answer or reply in a thread you follow.' },
@@ -34,14 +37,14 @@ export class Notification {
   @Column('integer', { name: 'user_id' })
   userId: number;
 
-  @Field(() => NotificationKind)
+  @Field(() => NotificationKind, { description: 'Why the post concerns you.' })
   @Column('text')
   kind: NotificationKind;
 
   @Column('integer', { name: 'post_id' })
   postId: number;
 
-  @Field({ description: 'When the post that caused it was written.' })
+  @Field({ description: 'When it was sent: when the post was written, or edited to mention you.' })
   @Column('timestamp with time zone', { name: 'created_at', precision: 3 })
   createdAt: Date;
 

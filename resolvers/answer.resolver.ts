@@ -39,8 +39,18 @@ export class AnswerResolver {
     return new ReplyConnection(page);
   }
 
-  @Mutation(() => Answer, { description: 'Answers a question. Needs a token; NOT_FOUND when the question is gone.' })
-  async postAnswer(@Arg('input', () => PostAnswerInput) input: PostAnswerInput, @Ctx() ctx: Context): Promise<Answer> {
+  @Mutation(() => Answer, {
+    description:
+      "Answers a question; the question's answerCount and lastActivityAt move, its author and followers are " +
+      'notified. Needs a token (UNAUTHENTICATED). NOT_FOUND when the question is absent or deleted; ' +
+      'BAD_USER_INPUT as PostAnswerInput says; RATE_LIMITED past 30 posts (questions, answers, replies) a minute, ' +
+      'with extensions.retryAfter in seconds.',
+  })
+  async postAnswer(
+    @Arg('input', () => PostAnswerInput, { description: 'The answer, and the question it answers.' })
+    input: PostAnswerInput,
+    @Ctx() ctx: Context,
+  ): Promise<Answer> {
     const { rowId } = rowIdOf(input.questionId, ['Question'], 'questionId');
     return fresh(ctx, await ctx.services.answers.answer(requireViewer(ctx.viewer), rowId, input));
   }

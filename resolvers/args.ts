@@ -10,5 +10,7 @@ export function pageArgs(
   return { first: checkFirst(first ?? fallback), after: after ?? null };
 }
 
-export const firstDescription = 'How many items to return, 1-100.';
-export const afterDescription = 'Return the items after this cursor (the endCursor of the previous page).';
+export const firstDescription = 'How many items to return, 1-100; outside that, BAD_USER_INPUT (rule range).';
+export const afterDescription =
+  'Return the items after this cursor (the endCursor of the previous page). A cursor of another list or ' +
+  'order gives BAD_USER_INPUT (rule cursor).';

@@ -8,13 +8,29 @@ const maxIds = 100;
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when absent or deleted.' })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: "Any object by its global id; null when absent, deleted, or someone else's notification.",
+  })
+  node(
+    @Arg('id', () => ID, { description: 'A global id; a string that is not one is BAD_USER_INPUT (rule globalId).' })
+    id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Node | null> {
     return loadNode(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: 'items', description: `Objects by global id (at most ${maxIds}), in order.` })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Array<Node | null>> {
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: 'Objects by global id, in the order of `ids`; null in place of each that `node` gives as null.',
+  })
+  nodes(
+    @Arg('ids', () => [ID], {
+      description: `Global ids, at most ${maxIds} (more is BAD_USER_INPUT, rule count); each as in \`node\`.`,
+    })
+    ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<Array<Node | null>> {
     if (ids.length > maxIds) {
       throw new BadUserInputError(`ids takes at most ${maxIds} ids`, { field: 'ids', rule: 'count', max: maxIds });
     }

@@ -9,7 +9,10 @@ import { NotificationConnection } from './types/connections.js';
 
 @Resolver(() => Notification)
 export class NotificationResolver {
-  @Query(() => NotificationConnection, { description: "The viewer's notifications, newest first. Needs a token." })
+  @Query(() => NotificationConnection, {
+    description:
+      "The viewer's notifications about posts that are not deleted, newest first. Needs a token (UNAUTHENTICATED).",
+  })
   async notifications(
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
@@ -22,19 +25,31 @@ export class NotificationResolver {
     return new NotificationConnection(page);
   }
 
-  @Query(() => Int, { description: "How many of the viewer's notifications are unread. Needs a token." })
+  @Query(() => Int, {
+    description: "How many of the viewer's notifications are unread. Needs a token (UNAUTHENTICATED).",
+  })
   unreadNotificationCount(@Ctx() ctx: Context): Promise<number> {
     return ctx.loaders.unreadNotificationCount(requireViewer(ctx.viewer).userId);
   }
 
   @Mutation(() => Int, {
     description:
-      "Marks the viewer's notifications read: those in `ids`, or all with `all: true`. Gives the unread count after.",
+      "Marks the viewer's notifications read: those in `ids`, or all with `all: true`; gives the unread count " +
+      'after. Needs a token (UNAUTHENTICATED). Neither ids nor all is BAD_USER_INPUT (field ids, rule required).',
   })
   markNotificationsRead(
-    @Arg('ids', () => [ID], { nullable: true, description: 'Notification ids; others than yours are ignored.' })
+    @Arg('ids', () => [ID], {
+      nullable: true,
+      description:
+        "Notification ids; ids of other users' notifications are ignored, other kinds of id are BAD_USER_INPUT (rule idType).",
+    })
     ids: string[] | null,
-    @Arg('all', () => Boolean, { nullable: true, defaultValue: false }) all: boolean | null,
+    @Arg('all', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'True to mark all of them read, whatever `ids` says.',
+    })
+    all: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<number> {
     const rowIds = ids?.map((id) => rowIdOf(id, ['Notification'], 'ids').rowId);

@@ -33,22 +33,43 @@ export class PostResolver {
 
   @Mutation(() => Post, {
     description:
-      'Sets your vote on a post. Idempotent; NONE retracts. FORBIDDEN on your own post; NOT_FOUND when deleted.',
+      "Sets your vote on a post and gives the post with its new score; its author's reputation moves by as much. " +
+      'Idempotent: repeating a vote changes nothing; NONE retracts. Needs a token (UNAUTHENTICATED). FORBIDDEN ' +
+      'on your own post; NOT_FOUND when the post is absent or deleted; BAD_USER_INPUT (rule idType) when ' +
+      'targetId is not a post; RATE_LIMITED past 300 votes a minute, with extensions.retryAfter in seconds.',
   })
-  async vote(@Arg('input', () => VoteInput) input: VoteInput, @Ctx() ctx: Context): Promise<Post> {
+  async vote(
+    @Arg('input', () => VoteInput, { description: 'The post, and your vote on it.' }) input: VoteInput,
+    @Ctx() ctx: Context,
+  ): Promise<Post> {
     const post = postRefOf(input.targetId, 'targetId');
     return fresh(ctx, await ctx.services.votes.vote(requireViewer(ctx.viewer), post, input.value));
   }
 
-  @Mutation(() => Post, { description: "Edits a post's body (and a question's title and tags). Its author only." })
-  async editPost(@Arg('input', () => EditPostInput) input: EditPostInput, @Ctx() ctx: Context): Promise<Post> {
+  @Mutation(() => Post, {
+    description:
+      "Edits a post's body, and a question's title and tags; updatedAt and the thread's lastActivityAt move, " +
+      'users newly @mentioned are notified. Its author only: FORBIDDEN for anyone else. Needs a token ' +
+      '(UNAUTHENTICATED). NOT_FOUND when the post is absent or deleted; BAD_USER_INPUT as EditPostInput says.',
+  })
+  async editPost(
+    @Arg('input', () => EditPostInput, { description: 'The post, and what to change in it.' }) input: EditPostInput,
+    @Ctx() ctx: Context,
+  ): Promise<Post> {
     return fresh(ctx, await ctx.services.posts.edit(requireViewer(ctx.viewer), postRefOf(input.id, 'id'), input));
   }
 
   @Mutation(() => ID, {
-    description: 'Deletes a post and everything under it; gives back its id. Its author only; soft delete.',
+    description:
+      "Deletes a post with everything under it (a question's answers and their replies, an answer's replies) " +
+      'and gives back its id. Soft delete: nothing deleted is served again; counts, tag counts and reputation ' +
+      'drop by what left, and a deleted accepted answer is unaccepted. Its author only: FORBIDDEN for anyone ' +
+      'else. Needs a token (UNAUTHENTICATED). NOT_FOUND when the post is absent or already deleted.',
   })
-  async deletePost(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+  async deletePost(
+    @Arg('id', () => ID, { description: 'The id of your question, answer or reply.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
     return fresh(ctx, await ctx.services.posts.delete(requireViewer(ctx.viewer), postRefOf(id, 'id'))).id;
   }
 }

@@ -16,17 +16,30 @@ import { AskQuestionInput } from './types/inputs.js';
 @Resolver(() => Question)
 export class QuestionResolver {
   @Query(() => Question, { nullable: true, description: 'A question; null when absent or deleted.' })
-  async question(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Question | null> {
+  async question(
+    @Arg('id', () => ID, { description: 'The id of a question; another kind of id is BAD_USER_INPUT (rule idType).' })
+    id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Question | null> {
     const post = await ctx.loaders.post.load(rowIdOf(id, ['Question'], 'id').rowId);
     return post instanceof Question ? post : null;
   }
 
-  @Query(() => QuestionConnection, { description: 'Questions, optionally of one tag.' })
+  @Query(() => QuestionConnection, { description: 'Questions that are not deleted, optionally of one tag.' })
   async questions(
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('tag', () => String, { nullable: true, description: 'Only questions with this tag.' }) tag: string | null,
-    @Arg('orderBy', () => QuestionOrder, { nullable: true, defaultValue: QuestionOrder.ACTIVE }) order: QuestionOrder,
+    @Arg('tag', () => String, {
+      nullable: true,
+      description: 'Only questions with this tag (any case); an unknown tag gives an empty page.',
+    })
+    tag: string | null,
+    @Arg('orderBy', () => QuestionOrder, {
+      nullable: true,
+      defaultValue: QuestionOrder.ACTIVE,
+      description: 'How to sort them.',
+    })
+    order: QuestionOrder,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE };
@@ -59,7 +72,12 @@ export class QuestionResolver {
     @Root() question: Question,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('orderBy', () => AnswerOrder, { nullable: true, defaultValue: AnswerOrder.TOP }) order: AnswerOrder,
+    @Arg('orderBy', () => AnswerOrder, {
+      nullable: true,
+      defaultValue: AnswerOrder.TOP,
+      description: 'How to sort them.',
+    })
+    order: AnswerOrder,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
@@ -71,32 +89,57 @@ export class QuestionResolver {
     return new AnswerConnection(page);
   }
 
-  @Mutation(() => Question, { description: 'Asks a question; you follow it from then on. Needs a token.' })
+  @Mutation(() => Question, {
+    description:
+      'Asks a question; you follow it from then on, and users it @mentions are notified. Needs a token ' +
+      '(UNAUTHENTICATED). BAD_USER_INPUT as AskQuestionInput says; RATE_LIMITED past 30 posts (questions, ' +
+      'answers, replies) a minute, with extensions.retryAfter in seconds.',
+  })
   async askQuestion(
-    @Arg('input', () => AskQuestionInput) input: AskQuestionInput,
+    @Arg('input', () => AskQuestionInput, { description: 'The question.' }) input: AskQuestionInput,
     @Ctx() ctx: Context,
   ): Promise<Question> {
     return fresh(ctx, await ctx.services.questions.ask(requireViewer(ctx.viewer), input));
   }
 
   @Mutation(() => Question, {
-    description: "Accepts an answer, moving the mark from any other. The question's author only.",
+    description:
+      'Marks an answer as the accepted one and gives its question; accepting another answer moves the mark, ' +
+      "accepting the accepted one changes nothing. The question's author only: FORBIDDEN for anyone else. " +
+      'Needs a token (UNAUTHENTICATED). NOT_FOUND when the answer or its question is absent or deleted.',
   })
-  async acceptAnswer(@Arg('answerId', () => ID) answerId: string, @Ctx() ctx: Context): Promise<Question> {
+  async acceptAnswer(
+    @Arg('answerId', () => ID, {
+      description: 'The id of an answer to your question; another kind of id is BAD_USER_INPUT (rule idType).',
+    })
+    answerId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Question> {
     const { rowId } = rowIdOf(answerId, ['Answer'], 'answerId');
     return fresh(ctx, await ctx.services.questions.accept(requireViewer(ctx.viewer), rowId));
   }
 
-  @Mutation(() => Question, { description: "Removes the accepted mark. The question's author only." })
-  async unacceptAnswer(@Arg('questionId', () => ID) questionId: string, @Ctx() ctx: Context): Promise<Question> {
+  @Mutation(() => Question, {
+    description:
+      "Removes the accepted mark, if any, and gives the question. Idempotent. The question's author only: " +
+      'FORBIDDEN for anyone else. Needs a token (UNAUTHENTICATED). NOT_FOUND when the question is absent or deleted.',
+  })
+  async unacceptAnswer(
+    @Arg('questionId', () => ID, { description: 'The id of your question.' }) questionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Question> {
     const { rowId } = rowIdOf(questionId, ['Question'], 'questionId');
     return fresh(ctx, await ctx.services.questions.unaccept(requireViewer(ctx.viewer), rowId));
   }
 
-  @Mutation(() => Question, { description: 'Follows (true) or unfollows (false) a thread. Idempotent.' })
+  @Mutation(() => Question, {
+    description:
+      'Follows or unfollows a thread (a follower is notified of each answer and reply in it) and gives the ' +
+      'question. Idempotent. Needs a token (UNAUTHENTICATED). NOT_FOUND when the question is absent or deleted.',
+  })
   async followQuestion(
-    @Arg('questionId', () => ID) questionId: string,
-    @Arg('follow', () => Boolean) follow: boolean,
+    @Arg('questionId', () => ID, { description: 'The id of the question.' }) questionId: string,
+    @Arg('follow', () => Boolean, { description: 'True to follow, false to unfollow.' }) follow: boolean,
     @Ctx() ctx: Context,
   ): Promise<Question> {
     const { rowId } = rowIdOf(questionId, ['Question'], 'questionId');

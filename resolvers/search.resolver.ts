@@ -15,8 +15,8 @@ export class SearchResolver {
     @Arg('query', () => String, {
       description:
         'Words to find, all of them; "a quoted phrase" finds the words in that order, -word excludes posts ' +
-        'with it, `or` between words finds either. At most 500 characters. Stop words and punctuation ' +
-        'alone give an empty result.',
+        'with it, `or` between words finds either. At most 500 characters (more is BAD_USER_INPUT, rule length). ' +
+        'Stop words and punctuation alone give an empty result.',
     })
     query: string,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,

@@ -13,7 +13,11 @@ import { ScoreChange, seqOfCursor, ThreadEvent } from './types/thread-event.js';
 type ThreadArgs = { questionId: string; after?: string | null };
 type Subscribe = SubscribeResolverData<unknown, ThreadArgs, Context>;
 
-const questionIdArg = { description: 'The question whose thread to watch. NOT_FOUND when it does not exist.' };
+const questionIdArg = {
+  description:
+    'The id of the question whose thread to watch: NOT_FOUND when it does not exist, BAD_USER_INPUT (rule ' +
+    'idType) for another kind of id.',
+};
 
 /** The thread's events of one kind whose post still exists: deleted posts are pushed to no one. */
 function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {

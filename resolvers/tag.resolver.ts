@@ -9,7 +9,10 @@ import { QuestionOrder } from './types/enums.js';
 @Resolver(() => Tag)
 export class TagResolver {
   @Query(() => Tag, { nullable: true, description: 'A tag by name (any case); null when absent.' })
-  tag(@Arg('name') name: string, @Ctx() ctx: Context): Promise<Tag | null> {
+  tag(
+    @Arg('name', { description: "The tag's name, in any case." }) name: string,
+    @Ctx() ctx: Context,
+  ): Promise<Tag | null> {
     return ctx.loaders.tagByName.load(checkText('name', name).trim().toLowerCase());
   }
 
@@ -34,7 +37,12 @@ export class TagResolver {
     @Root() tag: Tag,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('orderBy', () => QuestionOrder, { nullable: true, defaultValue: QuestionOrder.ACTIVE }) order: QuestionOrder,
+    @Arg('orderBy', () => QuestionOrder, {
+      nullable: true,
+      defaultValue: QuestionOrder.ACTIVE,
+      description: 'How to sort them.',
+    })
+    order: QuestionOrder,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };

@@ -17,7 +17,10 @@ export class UserResolver {
   }
 
   @Query(() => User, { nullable: true, description: 'A user by username, whatever the case; null when absent.' })
-  user(@Arg('username') username: string, @Ctx() ctx: Context): Promise<User | null> {
+  user(
+    @Arg('username', { description: 'The username, in any case.' }) username: string,
+    @Ctx() ctx: Context,
+  ): Promise<User | null> {
     return ctx.loaders.userByUsername.load(checkText('username', username).toLowerCase());
   }
 
@@ -53,17 +56,37 @@ export class UserResolver {
     return new AnswerConnection(page);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in. BAD_USER_INPUT names the field.' })
-  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description:
+      'Creates an account and signs it in; needs no token. BAD_USER_INPUT as SignUpInput says (rule unique when ' +
+      'the username is taken, whatever the case).',
+  })
+  signUp(
+    @Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput,
+    @Ctx() ctx: Context,
+  ): Promise<AuthPayload> {
     return ctx.services.users.signUp(input);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Signs in. A wrong username or password is UNAUTHENTICATED.' })
-  logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+  @Mutation(() => AuthPayload, {
+    description:
+      'Signs in and gives a new token; needs none. A wrong username or password is UNAUTHENTICATED (the same ' +
+      'error for both). After 10 failures for one username from one address (then locked 15 minutes), or 100 ' +
+      'failures from one address in a day, RATE_LIMITED even with the right password; extensions.retryAfter ' +
+      'gives the seconds to wait.',
+  })
+  logIn(
+    @Arg('input', () => LogInInput, { description: 'The credentials.' }) input: LogInInput,
+    @Ctx() ctx: Context,
+  ): Promise<AuthPayload> {
     return ctx.services.users.logIn(input, ctx.clientIp);
   }
 
-  @Mutation(() => Boolean, { description: 'Revokes the token of this request at once.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Revokes the token of this request at once, ending the subscriptions opened with it; gives true. Needs a ' +
+      'token (UNAUTHENTICATED).',
+  })
   logOut(@Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.users.logOut(requireViewer(ctx.viewer));
   }

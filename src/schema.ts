@@ -19,8 +19,8 @@ import { UserResolver } from '../resolvers/user.resolver.js';
  * Builds the executable schema from the resolver classes. Subscriptions read their own streams
  * (src/realtime), but type-graphql insists on being given the pub/sub they come from.
  */
-export function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     pubSub,
     resolvers: [
       NodeResolver,
@@ -39,6 +39,32 @@ export function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<GraphQLSc
     validate: false,
     emitSchemaFile: false,
   });
+  describeRootTypes(schema);
+  return schema;
+}
+
+/** type-graphql creates the root types itself and takes no description for them. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query) {
+    query.description =
+      'Reads. Anyone may read without a token; with one, `viewer`, the notifications, viewerVote, viewerCanEdit ' +
+      'and viewerIsFollowing answer for its user. A malformed, expired or revoked token is UNAUTHENTICATED on any ' +
+      'request.';
+  }
+  if (mutation) {
+    mutation.description =
+      'Writes. All but signUp and logIn need `Authorization: Bearer <token>` (UNAUTHENTICATED without). Every ' +
+      'error has extensions.code; BAD_USER_INPUT also names extensions.field and extensions.rule. No text may ' +
+      'hold the NUL character (rule characters).';
+  }
+  if (subscription) {
+    subscription.description =
+      'Live updates over WebSocket at /graphql (graphql-transport-ws); the token goes in connection_init as ' +
+      '`{ "authorization": "Bearer <token>" }`.';
+  }
 }
 
 /** The schema as committed in schema/schema.graphql: sorted SDL. */

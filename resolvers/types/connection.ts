@@ -23,7 +23,7 @@ function edgeOf<T extends object>(name: string, node: abstract new () => T) {
     @Field({ description: 'Opaque cursor of this item: pass it as `after` to read what follows.' })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name.toLowerCase()}.` })
     node: T;
   }
   return Edge;
@@ -56,7 +56,7 @@ export function connectionOf<T extends object>(
       return this.page.edges.map((edge) => edge.node);
     }
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page sits: pass its endCursor as `after` for the next page.' })
     pageInfo(): PageInfo {
       const { edges } = this.page;
       return {

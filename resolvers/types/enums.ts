@@ -65,7 +65,11 @@ registerEnumType(ThreadEventKind, {
     SCORE_CHANGED: { description: "A post's score moved; `score` is the new score." },
     POST_EDITED: { description: 'A post was edited; fetch `post` for its new body.' },
     POST_DELETED: { description: 'A post was deleted, with everything under it; `post` is null.' },
-    ANSWER_ACCEPTED: { description: "The question's author accepted this answer." },
-    ANSWER_UNACCEPTED: { description: 'This answer is no longer the accepted one.' },
+    ANSWER_ACCEPTED: { description: "The question's author accepted an answer; `post` is that answer." },
+    ANSWER_UNACCEPTED: {
+      description:
+        'An answer is no longer the accepted one (unaccepted, another one accepted, or deleted); `post` is that ' +
+        'answer, null when deleted.',
+    },
   },
 });

@@ -32,7 +32,7 @@ export class ThreadEvent {
     return threadEventCursor(this.message);
   }
 
-  @Field(() => ThreadEventKind)
+  @Field(() => ThreadEventKind, { description: 'What changed.' })
   kind(): ThreadEventKind {
     return ThreadEventKind[this.message.kind];
   }
@@ -55,7 +55,7 @@ export class ThreadEvent {
 
 @ObjectType('ScoreChange', { description: 'A change of score pushed to thread watchers.' })
 export class ScoreChange {
-  @Field(() => Post)
+  @Field(() => Post, { description: 'The post whose score changed, as it is now.' })
   post: Post;
 
   @Field(() => Int, { description: 'The score after the vote.' })

@@ -41,10 +41,14 @@ export interface ServerOptions {
   nodeEnv: string;
   /** Express's `trust proxy`, for the client's address over HTTP and WebSocket alike. @default false */
   trustProxy?: boolean | number | string;
+  /** Overrides of the WebSocket {@link socketLimits}. */
+  socketLimits?: Partial<SocketLimits>;
 }
 
 /** Limits of the WebSocket transport. */
-export const limits = {
+export type SocketLimits = typeof socketLimits;
+
+export const socketLimits = {
   /** `connection_init` must come within this, else the socket closes with 4408. */
   connectionInitMs: 3000,
   /** Largest message a client may send. */
@@ -173,6 +177,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
   const { app, schema, log } = options;
   const { db } = app;
   const web = express();

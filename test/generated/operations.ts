@@ -12,54 +12,60 @@ export type AnswerOrder =
   /** Highest score first; equal scores oldest first. */
   | 'TOP';
 
+/** A new question. A field that breaks a rule gives BAD_USER_INPUT naming it and the rule. */
 export type AskQuestionInput = {
-  /** Markdown, 1-30,000 characters. */
+  /** Markdown, 1-30,000 characters, not only white space (rules length, blank). */
   body: string;
-  /** 1-5 tags of a-z, 0-9 and -, trimmed and lower-cased. */
+  /** 1-5 distinct tags (rule count), each trimmed and lower-cased to 1-35 of a-z, 0-9 and - (rule pattern). Duplicates are dropped, the order is kept, unknown tags are created. */
   tags: Array<string>;
-  /** 10-200 characters, trimmed. */
+  /** One line, 10-200 characters once trimmed (rule length). */
   title: string;
 };
 
-/** What to change; omitted fields stay as they are. */
+/** What to change in one of your posts. An omitted (or null) field stays as it is; giving none is BAD_USER_INPUT (field input, rule empty). */
 export type EditPostInput = {
-  /** New Markdown body. */
+  /** New body. Markdown, 1-30,000 characters, not only white space (rules length, blank). */
   body?: string | null | undefined;
+  /** The id of your question, answer or reply. */
   id: string;
-  /** New tags, replacing the old ones (questions only). */
+  /** New tags, replacing the old ones, as in AskQuestionInput.tags. Questions only: on another post, rule questionOnly. */
   tags?: Array<string> | null | undefined;
-  /** New title (questions only). */
+  /** New title, 10-200 characters once trimmed. Questions only: on another post, rule questionOnly. */
   title?: string | null | undefined;
 };
 
+/** The credentials of an account. */
 export type LogInInput = {
+  /** The account's password. */
   password: string;
-  /** Any case. */
+  /** The username, in any case. */
   username: string;
 };
 
-/** Why a post concerns you. When several apply, the most specific is given (in this order). */
+/** Why a post concerns you. A post gives you at most one notification: when several kinds apply, the first of MENTION, REPLY_TO_YOUR_ANSWER, ANSWER_TO_YOUR_QUESTION, ACTIVITY_ON_FOLLOWED_QUESTION. Your own posts never notify you. */
 export type NotificationKind =
   /** An answer or reply in a thread you follow. */
   | 'ACTIVITY_ON_FOLLOWED_QUESTION'
   /** An answer to one of your questions. */
   | 'ANSWER_TO_YOUR_QUESTION'
-  /** The post names you as @username. */
+  /** The post names you as @username (also when an edit adds the mention). */
   | 'MENTION'
   /** A reply under one of your answers. */
   | 'REPLY_TO_YOUR_ANSWER';
 
+/** A new answer to a question. */
 export type PostAnswerInput = {
-  /** Markdown, 1-30,000 characters. */
+  /** Markdown, 1-30,000 characters, not only white space (rules length, blank). */
   body: string;
-  /** The question answered. */
+  /** The id of the question answered; another kind of id is BAD_USER_INPUT (rule idType). */
   questionId: string;
 };
 
+/** A new reply under an answer. */
 export type PostReplyInput = {
-  /** The answer replied to. */
+  /** The id of the answer replied to; another kind of id is BAD_USER_INPUT (rule idType). */
   answerId: string;
-  /** Markdown, 1-30,000 characters. */
+  /** Markdown, 1-30,000 characters, not only white space (rules length, blank). */
   body: string;
 };
 
@@ -74,23 +80,23 @@ export type QuestionOrder =
   /** Only questions with no answer yet, most recently asked first. */
   | 'UNANSWERED';
 
-/** A new account. */
+/** A new account. A field that breaks a rule gives BAD_USER_INPUT naming it and the rule. */
 export type SignUpInput = {
-  /** 1-80 characters. */
+  /** The name shown next to posts: 1-80 characters once trimmed (rule length). */
   displayName: string;
-  /** At least 8 characters (at most 200). */
+  /** 8-200 characters (rule length). Only a hash of it is stored. */
   password: string;
-  /** 3-30 of A-Z, a-z, 0-9 and _; unique, whatever the case. */
+  /** 3-30 of A-Z, a-z, 0-9 and _ (rules length, pattern); unique whatever the case (rule unique). */
   username: string;
 };
 
 /** What changed in a thread. */
 export type ThreadEventKind =
-  /** The question's author accepted this answer. */
+  /** The question's author accepted an answer; `post` is that answer. */
   | 'ANSWER_ACCEPTED'
   /** An answer was posted; `post` is the answer. */
   | 'ANSWER_ADDED'
-  /** This answer is no longer the accepted one. */
+  /** An answer is no longer the accepted one (unaccepted, another one accepted, or deleted); `post` is that answer, null when deleted. */
   | 'ANSWER_UNACCEPTED'
   /** A post was deleted, with everything under it; `post` is null. */
   | 'POST_DELETED'
@@ -101,10 +107,11 @@ export type ThreadEventKind =
   /** A post's score moved; `score` is the new score. */
   | 'SCORE_CHANGED';
 
+/** Your vote on one post. */
 export type VoteInput = {
-  /** A question, an answer or a reply (not your own). */
+  /** The id of a question, an answer or a reply, not your own. */
   targetId: string;
-  /** UP, DOWN, or NONE to retract. */
+  /** UP, DOWN, or NONE to retract your vote. */
   value: VoteValue;
 };
 

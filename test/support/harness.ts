@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
-import { startServer, type RunningServer } from '../../src/http/server.js';
+import { startServer, type RunningServer, type SocketLimits } from '../../src/http/server.js';
 import { createLog } from '../../src/log.js';
 import { buildThreadSchema } from '../../src/schema.js';
 import { createApp, type App } from '../../src/context.js';
@@ -76,6 +76,7 @@ const testRateLimits: Partial<RateLimitSettings> = {
 export interface ServeOptions {
   redisUrl?: string;
   rateLimits?: Partial<RateLimitSettings>;
+  socketLimits?: Partial<SocketLimits>;
 }
 
 /**
@@ -99,6 +100,7 @@ export async function serve(
     port: 0,
     host: '127.0.0.1',
     nodeEnv: 'test',
+    socketLimits: options.socketLimits,
   });
   return {
     app,
