@@ -27,7 +27,7 @@ function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
 function watch({ args, context }: Subscribe, filter?: (ctx: Context) => EventFilter) {
   const questionId = rowIdOf(args.questionId, ['Question'], 'questionId').rowId;
   const after = args.after == null ? null : seqOfCursor(args.after, questionId);
-  return context.live.threadEvents(questionId, after, filter?.(context));
+  return context.live.threadEvents(questionId, after, filter?.(context), context.backlog);
 }
 
 /** Resolves a pushed event's post for this subscriber, through the reads shared by all its watchers. */

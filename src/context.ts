@@ -4,6 +4,7 @@ import { loadersForEvent } from './loaders/event.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import { loadConfig, type Config } from './config.js';
 import { createLiveThreads, type LiveThreads } from './realtime/live.js';
+import type { Backlog } from './realtime/stream.js';
 import type { Realtime } from './realtime/pubsub.js';
 import { createServices, type Services } from './services/index.js';
 import { createRateLimits, type RateLimits } from './services/rate-limits.js';
@@ -17,6 +18,8 @@ export interface Context {
   loaders: Loaders;
   services: Services;
   live: LiveThreads;
+  /** Over WebSocket: what to do with this socket's streams when it does not keep up (see Backlog). */
+  backlog?: Backlog;
   /** The loaders for resolving `event` for this viewer, shared with every other watcher of it. */
   loadersFor(event: object): Loaders;
 }

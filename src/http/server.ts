@@ -55,8 +55,8 @@ export const socketLimits = {
   socketMessageBytes: 64 * 1024,
   /** Most operations one socket may have running at once. */
   subscriptionsPerSocket: 50,
-  /** Bytes waiting to be sent past which a socket is closed as a slow consumer (1008). */
-  socketBufferBytes: 1024 * 1024,
+  /** Events waiting for one operation of a socket that does not read, past which it is closed (1008). */
+  pendingEventsPerOperation: 1000,
 };
 
 /** A listening server. */
@@ -221,13 +221,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       context: (ctx) => {
         const { viewer, clientIp } = ctx.extra.context as Context;
-        return createContext(app, viewer, randomUUID(), clientIp);
+        const backlog = {
+          maxPending: limits.pendingEventsPerOperation,
+          overflow: () => ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time'),
+        };
+        return { ...createContext(app, viewer, randomUUID(), clientIp), backlog };
       },
-      onNext: (ctx, _id, _payload, _args, result) => {
-        // A watcher that does not read its socket is closed, rather than buffered without bound.
-        if (ctx.extra.socket.bufferedAmount > limits.socketBufferBytes) {
-          ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time');
-        }
+      onNext: (_ctx, _id, _payload, _args, result) => {
         return result.errors
           ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error)) }
           : undefined;

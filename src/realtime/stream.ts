@@ -10,6 +10,16 @@ import type { ThreadEventMessage } from './topics.js';
 export type EventFilter = (event: ThreadEventMessage) => boolean | Promise<boolean>;
 
 /**
+ * What to do with a watcher that does not keep up: the transport sends one message at a time, so
+ * events of a watcher that does not read queue here; past `maxPending` of them, `overflow()` is
+ * called (the WebSocket closes the socket) and the stream ends, rather than queueing without bound.
+ */
+export interface Backlog {
+  maxPending: number;
+  overflow(): void;
+}
+
+/**
  * Every event of a thread, each exactly once and in commit order: first those committed after
  * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
  *
@@ -25,6 +35,7 @@ export async function threadEventStream(
   questionId: number,
   afterSeq: number | null,
   wanted: EventFilter = () => true,
+  backlog?: Backlog,
 ): Promise<Repeater<ThreadEventMessage>> {
   const live = listenNow(realtime.pubsub.subscribe('thread', questionId));
   const state = await threadEventState(db, questionId);
@@ -53,13 +64,21 @@ export async function threadEventStream(
       last = event.seq;
       if (await wanted(event)) await push(event);
     };
+    let pending = 0;
     const receive = (event: ThreadEventMessage): void => {
+      pending += 1;
+      if (backlog && pending > backlog.maxPending) {
+        backlog.overflow();
+        stop();
+        return;
+      }
       chain = chain
         .then(async () => {
           if (event.seq > last + 1) {
             for (const missed of await eventsAfter(db, questionId, last, event.seq - 1)) await deliver(missed);
           }
           await deliver(event);
+          pending -= 1;
         })
         .catch(stop);
     };
