@@ -1,3 +1,5 @@
+import { socketLimits, type SocketLimits } from './http/transport-limits.js';
+
 /** Runtime settings, read once from the environment. */
 export interface Config {
   /** HTTP port. @default 4000 */
@@ -42,6 +44,8 @@ export interface Config {
    * (`true`, a number of hops, or addresses and subnets). @default false: the socket's address
    */
   trustProxy: boolean | number | string;
+  /** Limits of the transports: WS_CONNECTION_INIT_MS, WS_MAX_MESSAGE_BYTES, WS_MAX_OPERATIONS, WS_MAX_PENDING_EVENTS, MAX_BODY_BYTES. */
+  socketLimits: SocketLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
 }
@@ -81,6 +85,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryCostPerMinute: intFrom(env.QUERY_COST_PER_MINUTE, 500_000, 'QUERY_COST_PER_MINUTE'),
     rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'thread-api',
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    socketLimits: {
+      connectionInitMs: intFrom(env.WS_CONNECTION_INIT_MS, socketLimits.connectionInitMs, 'WS_CONNECTION_INIT_MS'),
+      socketMessageBytes: intFrom(env.WS_MAX_MESSAGE_BYTES, socketLimits.socketMessageBytes, 'WS_MAX_MESSAGE_BYTES'),
+      subscriptionsPerSocket: intFrom(env.WS_MAX_OPERATIONS, socketLimits.subscriptionsPerSocket, 'WS_MAX_OPERATIONS'),
+      pendingEventsPerOperation: intFrom(
+        env.WS_MAX_PENDING_EVENTS,
+        socketLimits.pendingEventsPerOperation,
+        'WS_MAX_PENDING_EVENTS',
+      ),
+      httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
+    },
     nodeEnv: env.NODE_ENV ?? 'development',
   };
 }

@@ -44,6 +44,7 @@ const server = await startServer({
   host: config.host,
   nodeEnv: config.nodeEnv,
   trustProxy: config.trustProxy,
+  socketLimits: config.socketLimits,
 });
 log.info('listening', { graphql: `${server.url}/graphql` });
 

@@ -17,6 +17,7 @@ import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError, RateLimitedError } from '../errors/index.js';
 import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
+import { socketLimits, type SocketLimits } from './transport-limits.js';
 import { graphiqlRouter } from './graphiql.js';
 import {
   checkSource,
@@ -44,20 +45,6 @@ export interface ServerOptions {
   /** Overrides of the WebSocket {@link socketLimits}. */
   socketLimits?: Partial<SocketLimits>;
 }
-
-/** Limits of the WebSocket transport. */
-export type SocketLimits = typeof socketLimits;
-
-export const socketLimits = {
-  /** `connection_init` must come within this, else the socket closes with 4408. */
-  connectionInitMs: 3000,
-  /** Largest message a client may send. */
-  socketMessageBytes: 64 * 1024,
-  /** Most operations one socket may have running at once. */
-  subscriptionsPerSocket: 50,
-  /** Events waiting for one operation of a socket that does not read, past which it is closed (1008). */
-  pendingEventsPerOperation: 1000,
-};
 
 /** A listening server. */
 export interface RunningServer {
@@ -109,7 +96,7 @@ function requestLogPlugin(log: Log): ApolloServerPlugin<Context> {
  * Answers a body the JSON parser refused (malformed, too large, wrong charset) the GraphQL-over-HTTP
  * way: the parser's status, a JSON `errors` list with a contract code.
  */
-function bodyErrorHandler(log: Log): ErrorRequestHandler {
+function bodyErrorHandler(log: Log, maxBytes: number): ErrorRequestHandler {
   return (error: { status?: number; type?: string }, _req, res, next) => {
     if (res.headersSent) return next(error);
     const status = error.status ?? 500;
@@ -117,7 +104,7 @@ function bodyErrorHandler(log: Log): ErrorRequestHandler {
     if (status >= 500) log.error('request failed', { requestId, error: String(error) });
     const message =
       error.type === 'entity.too.large'
-        ? 'The request body is larger than 100 KiB'
+        ? `The request body is larger than ${Math.round(maxBytes / 1024)} KiB`
         : error.type === 'entity.parse.failed'
           ? 'The request body is not valid JSON'
           : status >= 500
@@ -288,7 +275,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     cors({ exposedHeaders: ['x-request-id'] }),
     csrfPrevention,
-    express.json({ limit: '100kb' }),
+    express.json({ limit: limits.httpBodyBytes }),
     refuseBatches,
     refuseLargeDocuments(),
     expressMiddleware(apollo, {
@@ -307,7 +294,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
 
-  web.use('/graphql', bodyErrorHandler(log));
+  web.use('/graphql', bodyErrorHandler(log, limits.httpBodyBytes));
 
   await new Promise<void>((listening) => httpServer.listen(options.port, options.host, listening));
   const { port } = httpServer.address() as AddressInfo;
