@@ -8,7 +8,8 @@ import { PostConnection } from './types/search.js';
 export class SearchResolver {
   @Query(() => PostConnection, {
     description:
-      'Posts matching `query`, best match first (a title counts more than a body). Full text in French, ' +
+      'Posts matching `query`, best match first (a title counts more than a body) among the 1,000 most recent ' +
+      'matches; totalCount counts them all. Full text in French, ' +
       'insensitive to accents and case, words matched by their stem.',
   })
   async search(

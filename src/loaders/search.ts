@@ -76,9 +76,13 @@ export function normalizeQuery(query: string): string {
   return normalized.replace(les, 'le');
 }
 
+/** How many of the most recent matches a search ranks (see searchPage). */
+export const maxRanked = 1000;
+
 /**
  * A page of the posts (questions, answers, replies) that match `query` in websearch_to_tsquery
- * syntax ("quoted phrases", -exclusions, or), best match first, with a highlighted snippet each.
+ * syntax ("quoted phrases", -exclusions, or), best match first among the `maxRanked` most recent
+ * matches, with a highlighted snippet each. totalCount counts every match.
  * Deleted posts never match (deleting a post soft-deletes everything under it, see PostService).
  * One statement for the page, which also brings each post's author and the viewer's vote through
  * `reader`; the count runs only when asked for. A query without a searchable word (blank,
@@ -100,14 +104,19 @@ export async function searchPage(
   if (query === '') return { edges: [], hasNextPage: false, hasPreviousPage: args.after != null, totalCount: 0 };
   const { select, join } = postReadColumns('$3');
   // Rank and cut the page on ids first; only the page's rows are then read whole and headlined.
+  // Ranking reads every candidate's vector: a word found in most posts would rank them all, so only
+  // the most recent `maxRanked` matches are ranked.
   const rows: Array<PostReadRow & { rank: number; snippet: string }> = await db.query(
     `SELECT ${select}, hit.rank,
             ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
        FROM (
          SELECT * FROM (
-           SELECT p.id, (ts_rank_cd(p.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
-             FROM post p
-            WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
+           SELECT c.id, (ts_rank_cd(c.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
+             FROM (
+               SELECT p.id, p.search_vector FROM post p
+                WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
+                ORDER BY p.id DESC LIMIT ${maxRanked}
+             ) c
          ) r
           WHERE ${after}
           ORDER BY ${orderBy(searchOrdering, 'r')}

@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+
+/* The bench's child processes, and what /proc says of their memory and CPU. */
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const ticksPerSecond = 100;
+
+/** The resident memory of process `pid`, in KiB. */
+export function rssKiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
+}
+
+/** User + system CPU time of `pid` so far, in ticks; 0 once it is gone. */
+function cpuTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving `database` on this machine (their title names it). */
+function backendsOf(database: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** CPU used, in cores (1 = one core busy the whole time), by a process and by its database's backends. */
+export interface CpuUse {
+  process: number;
+  postgres: number;
+}
+
+/** Starts measuring; the function returned gives the CPU used since. */
+export function measureCpu(pid: number, database: string): () => CpuUse {
+  const backends = backendsOf(database);
+  const at = performance.now();
+  const before = { process: cpuTicks(pid), postgres: backends.map(cpuTicks) };
+  return () => {
+    const seconds = (performance.now() - at) / 1000;
+    const spent = (ticks: number) => Math.round((ticks / ticksPerSecond / seconds) * 100) / 100;
+    // Backends that started meanwhile (a pool grows, or reopens after idling) count whole.
+    const started = backendsOf(database).filter((backend) => !backends.includes(backend));
+    const postgres =
+      backends.reduce((sum, backend, i) => sum + Math.max(0, cpuTicks(backend) - before.postgres[i]), 0) +
+      started.reduce((sum, backend) => sum + cpuTicks(backend), 0);
+    return { process: spent(cpuTicks(pid) - before.process), postgres: spent(postgres) };
+  };
+}
+
+/** A child process serving HTTP. */
+export interface Served {
+  /** http://127.0.0.1:port */
+  url: string;
+  pid: number;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * Spawns `node <script>` with PORT set to a free port and resolves once it answers HTTP there
+ * (`GET /readyz`, any status). Every line it prints goes to `output`; an exit we did not ask for
+ * is logged. Its stop goes on `cleanups`.
+ */
+export async function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  output: string[],
+  cleanups: Array<() => Promise<unknown>>,
+  log: (line: string) => void,
+): Promise<Served> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => line.trim() && output.push(line));
+  }
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  cleanups.push(stop);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    output.push(`exited with code ${code}, signal ${signal}`);
+    log(`${script} exited with code ${code}, signal ${signal}; its last lines:\n${output.slice(-10).join('\n')}`);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 60_000; ;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode} before listening`);
+    if (Date.now() > deadline) throw new Error(`${script} did not answer on ${url} within 60 s`);
+    const answered = await fetch(`${url}/readyz`).then(
+      (response) => response.arrayBuffer(),
+      () => null,
+    );
+    if (answered !== null) return { url, pid: child.pid!, stop };
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
