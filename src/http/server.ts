@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { viewerFromAuthorization } from '../auth/viewer.js';
+import { viewerFromAuthorization, type Viewer } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError, RateLimitedError } from '../errors/index.js';
@@ -29,6 +29,12 @@ import {
   withLimitCodes,
 } from './limits.js';
 import type { Log } from '../log.js';
+
+/** Who is at the other end of a socket, as onConnect found it. */
+interface Caller {
+  viewer: Viewer | null;
+  clientIp: string;
+}
 
 /** What the HTTP and WebSocket transports need. */
 export interface ServerOptions {
@@ -176,7 +182,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+  const wsCleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       schema,
       validate: validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }),
@@ -185,7 +191,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         try {
           const viewer = await viewerFromAuthorization(db, authorizationOf(ctx.connectionParams));
           const clientIp = proxyaddr(ctx.extra.request, web.get('trust proxy fn'));
-          ctx.extra.context = createContext(app, viewer, randomUUID(), clientIp);
+          // Who the socket is, once: each operation's context (and loaders) is made from it.
+          ctx.extra.caller = { viewer, clientIp };
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -207,7 +214,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         ];
       },
       context: (ctx) => {
-        const { viewer, clientIp } = ctx.extra.context as Context;
+        const { viewer, clientIp } = ctx.extra.caller as Caller;
         const backlog = {
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time'),
