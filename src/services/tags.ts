@@ -19,23 +19,11 @@ export async function attachTags(m: EntityManager, questionId: number, names: re
   );
 }
 
-/** Takes `names` off a question and uncounts it in each (all of its tags when `names` is omitted). */
-export async function detachTags(m: EntityManager, questionId: number, names?: readonly string[]): Promise<void> {
+/** Takes every tag off a question and uncounts the question in each. */
+export async function detachTags(m: EntityManager, questionId: number): Promise<void> {
   await m.query(
-    `WITH gone AS (
-       DELETE FROM question_tag qt USING tag t
-        WHERE qt.question_id = $1 AND t.id = qt.tag_id AND ($2::text[] IS NULL OR t.name = ANY($2::text[]))
-       RETURNING qt.tag_id)
+    `WITH gone AS (DELETE FROM question_tag WHERE question_id = $1 RETURNING tag_id)
      UPDATE tag SET question_count = question_count - 1 WHERE id IN (SELECT tag_id FROM gone)`,
-    [questionId, names ?? null],
-  );
-}
-
-/** The names of a question's tags, in order. */
-export async function tagNamesOf(m: EntityManager, questionId: number): Promise<string[]> {
-  const rows: Array<{ name: string }> = await m.query(
-    `SELECT t.name FROM question_tag qt JOIN tag t ON t.id = qt.tag_id WHERE qt.question_id = $1 ORDER BY qt.position`,
     [questionId],
   );
-  return rows.map((row) => row.name);
 }
