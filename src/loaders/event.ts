@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './index.js';
-import { followsLoader, votesLoader } from './posts.js';
+import { followsLoader, forViewer, votesLoader } from './posts.js';
 
 /** The reads every watcher of one event shares: one set per event, whatever the number of watchers. */
 interface SharedReads {
@@ -26,11 +26,9 @@ export function loadersForEvent(db: DataSource, event: object, viewer: Viewer | 
     sharedByEvent.set(event, shared);
   }
   if (viewer === null) return shared.anonymous;
-  const { votes, follows } = shared;
-  const prefix = `${viewer.userId}:`;
   return {
     ...shared.anonymous,
-    viewerVote: new DataLoader((postIds) => votes.loadMany(postIds.map((id) => prefix + id))),
-    viewerFollows: new DataLoader((questionIds) => follows.loadMany(questionIds.map((id) => prefix + id))),
+    viewerVote: forViewer(shared.votes, viewer.userId),
+    viewerFollows: forViewer(shared.follows, viewer.userId),
   };
 }

@@ -13,7 +13,7 @@ import { notificationLoader, notificationPage, unreadNotificationCount } from '.
 import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, type ChildPageKey } from './pages.js';
 import type { Page } from './pagination.js';
-import { postLoader, viewerFollowsLoader, viewerVoteLoader } from './posts.js';
+import { always, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
 import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
 import { authoredCountLoader, mentionsLoader, userByUsernameLoader, userLoader } from './users.js';
@@ -67,8 +67,8 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     tagsOfQuestion: tagsOfQuestionLoader(db),
     mentions: mentionsLoader(db),
     authoredCount: authoredCountLoader(db),
-    viewerVote: viewerVoteLoader(db, userId),
-    viewerFollows: viewerFollowsLoader(db, userId),
+    viewerVote: userId === null ? always(null) : forViewer(votesLoader(db), userId),
+    viewerFollows: userId === null ? always(false) : forViewer(followsLoader(db), userId),
     answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }, reader),
     repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),

@@ -16,42 +16,6 @@ export function postLoader(db: DataSource, reader: PostReader): DataLoader<numbe
   });
 }
 
-/** The viewer's vote on each post (+1, -1, or null): one statement per page level. */
-export function viewerVoteLoader(db: DataSource, userId: number | null): DataLoader<number, 1 | -1 | null> {
-  return new DataLoader(async (postIds) => {
-    if (userId === null) return postIds.map(() => null);
-    const rows: Array<{ postId: number; value: 1 | -1 }> = await db.query(
-      `SELECT post_id AS "postId", value FROM vote WHERE user_id = $1 AND post_id = ANY($2::integer[])`,
-      [userId, postIds],
-    );
-    return inKeyOrder(
-      postIds,
-      rows,
-      (row) => row.postId,
-      (row) => row.value,
-      null,
-    );
-  });
-}
-
-/** Whether the viewer follows each question. */
-export function viewerFollowsLoader(db: DataSource, userId: number | null): DataLoader<number, boolean> {
-  return new DataLoader(async (questionIds) => {
-    if (userId === null) return questionIds.map(() => false);
-    const rows: Array<{ questionId: number }> = await db.query(
-      `SELECT question_id AS "questionId" FROM follow WHERE user_id = $1 AND question_id = ANY($2::integer[])`,
-      [userId, questionIds],
-    );
-    return inKeyOrder(
-      questionIds,
-      rows,
-      (row) => row.questionId,
-      () => true,
-      false,
-    );
-  });
-}
-
 /** Votes keyed `userId:postId`: the viewerVote of every watcher of one event in one statement. */
 export function votesLoader(db: DataSource): DataLoader<string, 1 | -1 | null> {
   return new DataLoader(async (keys) => {
@@ -88,4 +52,14 @@ export function followsLoader(db: DataSource): DataLoader<string, boolean> {
       false,
     );
   });
+}
+
+/** One viewer's view of a loader keyed `userId:id`: the same values, keyed by id alone. */
+export function forViewer<V>(keyed: DataLoader<string, V>, userId: number): DataLoader<number, V> {
+  return new DataLoader((ids) => keyed.loadMany(ids.map((id) => `${userId}:${id}`)));
+}
+
+/** What an anonymous viewer gets for every key: `value`, without a statement. */
+export function always<V>(value: V): DataLoader<number, V> {
+  return new DataLoader(async (ids) => ids.map(() => value));
 }
