@@ -17,6 +17,7 @@ import { runFanOut, type FanOutPlan, type FanOutResult, type FanOutVote } from '
  * the service built in dist/ and against a floor (bench/floor.ts). Writes bench/results/latest.json.
  * BENCH_DATABASE_URL: use that PostgreSQL instead of an embedded one (a database is made and dropped).
  * BENCH_SECONDS / BENCH_WARMUP_SECONDS shorten the timed runs (default 20 and 5) for a quick try.
+ * BENCH_ONLY: a comma-separated subset of page, search, fanout, writes (default: all four).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -25,6 +26,14 @@ const writeRate = 1_000;
 const writers = 1_000;
 const votedPosts = 100;
 const signedInViewers = 16;
+const parts = ['page', 'search', 'fanout', 'writes'] as const;
+const only = new Set((process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((part) => part.trim()));
+for (const part of only) {
+  if (!parts.includes(part as (typeof parts)[number])) throw new Error(`BENCH_ONLY: unknown part ${part}`);
+}
+/** Runs a part of the bench when BENCH_ONLY names it. */
+const ifPart = <T>(part: (typeof parts)[number], run: () => Promise<T>): Promise<T | undefined> =>
+  only.has(part) ? run() : Promise.resolve(undefined);
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -123,67 +132,71 @@ async function main(): Promise<void> {
     { name: 'floor', url: floor.url, pid: floor.pid, viewerHeaders: (id) => ({ 'x-user-id': String(id) }) },
   ];
   const viewers = Array.from({ length: signedInViewers }, (_, i) => i + 1);
-  const sameJson = await comparePages(targets[0], targets[1], viewers[0], 40);
-  log(`service and floor answer ${sameJson.pages - sameJson.differ}/${sameJson.pages} pages alike`);
-
   // Thread page: service, floor, service, floor; the better of the two runs of each.
-  const runs: Record<string, { anonymous: PageRun[]; signedIn: PageRun[] }> = {
-    service: { anonymous: [], signedIn: [] },
-    floor: { anonymous: [], signedIn: [] },
-  };
-  for (let round = 1; round <= 2; round += 1) {
-    for (const target of targets) {
-      await drive(target, databaseName, warmupSeconds, pageConnections, pageRequests(dataset, target, viewers));
-      for (const mode of ['anonymous', 'signedIn'] as const) {
-        const run = await drive(
-          target,
-          databaseName,
-          seconds,
-          pageConnections,
-          pageRequests(dataset, target, mode === 'signedIn' ? viewers : []),
-        );
-        runs[target.name][mode].push(run);
-        const busy = `${target.name} ${run.cpu.process} + postgres ${run.cpu.postgres} cores`;
-        log(
-          `page ${target.name} ${mode} #${round}: ${run.requestsPerSecond} req/s, p99 ${run.p99} ms, ${run.errors} errors; ${busy}`,
-        );
+  const pageResults = await ifPart('page', async () => {
+    const sameJson = await comparePages(targets[0], targets[1], viewers[0], 40);
+    log(`service and floor answer ${sameJson.pages - sameJson.differ}/${sameJson.pages} pages alike`);
+    const runs: Record<string, { anonymous: PageRun[]; signedIn: PageRun[] }> = {
+      service: { anonymous: [], signedIn: [] },
+      floor: { anonymous: [], signedIn: [] },
+    };
+    for (let round = 1; round <= 2; round += 1) {
+      for (const target of targets) {
+        await drive(target, databaseName, warmupSeconds, pageConnections, pageRequests(dataset, target, viewers));
+        for (const mode of ['anonymous', 'signedIn'] as const) {
+          const run = await drive(
+            target,
+            databaseName,
+            seconds,
+            pageConnections,
+            pageRequests(dataset, target, mode === 'signedIn' ? viewers : []),
+          );
+          runs[target.name][mode].push(run);
+          const busy = `${target.name} ${run.cpu.process} + postgres ${run.cpu.postgres} cores`;
+          log(
+            `page ${target.name} ${mode} #${round}: ${run.requestsPerSecond} req/s, p99 ${run.p99} ms, ${run.errors} errors; ${busy}`,
+          );
+        }
       }
     }
-  }
-  const best = (list: PageRun[]) => list.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
-  const compare = (mode: 'anonymous' | 'signedIn'): PageComparison => {
-    const ours = best(runs.service[mode]);
-    const theirs = best(runs.floor[mode]);
-    return {
-      service: ours,
-      floor: theirs,
-      throughputRatio: Math.round((ours.requestsPerSecond / theirs.requestsPerSecond) * 100) / 100,
-      p99Ratio: Math.round((ours.p99 / theirs.p99) * 100) / 100,
-      runs: { service: runs.service[mode], floor: runs.floor[mode] },
+    const best = (list: PageRun[]) => list.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+    const compare = (mode: 'anonymous' | 'signedIn'): PageComparison => {
+      const ours = best(runs.service[mode]);
+      const theirs = best(runs.floor[mode]);
+      return {
+        service: ours,
+        floor: theirs,
+        throughputRatio: Math.round((ours.requestsPerSecond / theirs.requestsPerSecond) * 100) / 100,
+        p99Ratio: Math.round((ours.p99 / theirs.p99) * 100) / 100,
+        runs: { service: runs.service[mode], floor: runs.floor[mode] },
+      };
     };
-  };
-  const page = { anonymous: compare('anonymous'), signedIn: compare('signedIn') };
+    return { sameJson, page: { anonymous: compare('anonymous'), signedIn: compare('signedIn') } };
+  });
 
   // Search: French full text over every post, accents and stems included, a few words at a time.
-  const terms = [
-    'economie',
-    'énergie solidaire',
-    'coopératives',
-    '"monnaie locale"',
-    'logement -banque',
-    'vélo or musique',
-  ];
-  const pickTerm = prng(shape.seed + 3);
-  const searchRequest = () => ({
-    body: JSON.stringify({
-      query: 'query ($q: String!) { search(query: $q, first: 10) { edges { snippet node { id score } } } }',
-      variables: { q: terms[Math.floor(pickTerm() * terms.length)] },
-    }),
-    headers: {},
+  const search = await ifPart('search', async () => {
+    const terms = [
+      'economie',
+      'énergie solidaire',
+      'coopératives',
+      '"monnaie locale"',
+      'logement -banque',
+      'vélo or musique',
+    ];
+    const pickTerm = prng(shape.seed + 3);
+    const searchRequest = () => ({
+      body: JSON.stringify({
+        query: 'query ($q: String!) { search(query: $q, first: 10) { edges { snippet node { id score } } } }',
+        variables: { q: terms[Math.floor(pickTerm() * terms.length)] },
+      }),
+      headers: {},
+    });
+    await drive(service, databaseName, warmupSeconds, 8, searchRequest);
+    const run = await drive(service, databaseName, Math.max(5, seconds / 2), 8, searchRequest);
+    log(`search: ${run.requestsPerSecond} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.errors} errors`);
+    return run;
   });
-  await drive(service, databaseName, warmupSeconds, 8, searchRequest);
-  const search = await drive(service, databaseName, Math.max(5, seconds / 2), 8, searchRequest);
-  log(`search: ${search.requestsPerSecond} req/s, p50 ${search.p50} ms, p99 ${search.p99} ms, ${search.errors} errors`);
 
   // Fan-out: voters are signed-in users who have not voted on the target and did not write it.
   const pickVoters = async (postIds: number[]): Promise<number[]> => {
@@ -232,60 +245,73 @@ async function main(): Promise<void> {
       await fresh.stop();
     }
   };
-  const fanOutQuestion = 1;
-  const posts1 = await threadPosts(fanOutQuestion);
-  const oneThreadTargets = [...posts1.filter((p) => p.kind === 'answer'), ...posts1.filter((p) => p.kind === 'reply')]
-    .slice(0, 20)
-    .map((p) => ({ thread: 0, postId: p.id, kind: p.kind }));
-  const oneThread = await fanOut('fan-out: 10,000 watchers on one thread, 20 votes', {
-    threads: [globalId('Question', fanOutQuestion)],
-    watchersPerThread: 10_000,
-    ready: await votesOn([{ thread: 0, postId: fanOutQuestion, kind: 'question' }]),
-    rounds: (await votesOn(oneThreadTargets)).map((vote) => [vote]),
-  });
-  const tenThreads = Array.from({ length: 10 }, (_, i) => fanOutQuestion + 1 + i);
-  const firstAnswers = await Promise.all(tenThreads.map(async (q) => (await threadPosts(q))[0]));
-  const manyThreads = await fanOut('fan-out: 1,000 watchers on each of 10 threads, one vote each', {
-    threads: tenThreads.map((q) => globalId('Question', q)),
-    watchersPerThread: 1_000,
-    ready: await votesOn(tenThreads.map((q, thread) => ({ thread, postId: q, kind: 'question' }))),
-    rounds: [await votesOn(firstAnswers.map((p, thread) => ({ thread, postId: p.id, kind: p.kind })))],
+  const fanOutResults = await ifPart('fanout', async () => {
+    const fanOutQuestion = 1;
+    const posts1 = await threadPosts(fanOutQuestion);
+    const oneThreadTargets = [...posts1.filter((p) => p.kind === 'answer'), ...posts1.filter((p) => p.kind === 'reply')]
+      .slice(0, 20)
+      .map((p) => ({ thread: 0, postId: p.id, kind: p.kind }));
+    const oneThread = await fanOut('fan-out: 10,000 watchers on one thread, 20 votes', {
+      threads: [globalId('Question', fanOutQuestion)],
+      watchersPerThread: 10_000,
+      ready: await votesOn([{ thread: 0, postId: fanOutQuestion, kind: 'question' }]),
+      rounds: (await votesOn(oneThreadTargets)).map((vote) => [vote]),
+    });
+    const tenThreads = Array.from({ length: 10 }, (_, i) => fanOutQuestion + 1 + i);
+    const firstAnswers = await Promise.all(tenThreads.map(async (q) => (await threadPosts(q))[0]));
+    const manyThreads = await fanOut('fan-out: 1,000 watchers on each of 10 threads, one vote each', {
+      threads: tenThreads.map((q) => globalId('Question', q)),
+      watchersPerThread: 1_000,
+      ready: await votesOn(tenThreads.map((q, thread) => ({ thread, postId: q, kind: 'question' }))),
+      rounds: [await votesOn(firstAnswers.map((p, thread) => ({ thread, postId: p.id, kind: p.kind })))],
+    });
+    return { oneThread, manyThreads };
   });
 
   // Writes: 1,000 votes/s offered on 100 posts by 1,000 signed-in users (none of them an author).
-  const targetsRows: Array<{ id: number; kind: keyof typeof typeOf }> = await db.query(
-    `SELECT id, kind FROM post WHERE author_id > $1 ORDER BY md5(id::text) LIMIT $2`,
-    [writers, votedPosts],
-  );
-  const targetIds = targetsRows.map((row) => globalId(typeOf[row.kind], row.id));
-  const random = prng(shape.seed + 2);
-  const values = ['UP', 'DOWN', 'NONE'];
-  log(`writes: ${writeRate} votes/s offered for ${seconds} s`);
-  const writeOutputBefore = serviceOutput.length;
-  const writeRun = await drive(
-    service,
-    databaseName,
-    seconds,
-    100,
-    () => ({
-      body: JSON.stringify({
-        query: voteMutation,
-        variables: {
-          input: {
-            targetId: targetIds[Math.floor(random() * targetIds.length)],
-            value: values[Math.floor(random() * values.length)],
+  const writes = await ifPart('writes', async () => {
+    const targetsRows: Array<{ id: number; kind: keyof typeof typeOf }> = await db.query(
+      `SELECT id, kind FROM post WHERE author_id > $1 ORDER BY md5(id::text) LIMIT $2`,
+      [writers, votedPosts],
+    );
+    const targetIds = targetsRows.map((row) => globalId(typeOf[row.kind], row.id));
+    const random = prng(shape.seed + 2);
+    const values = ['UP', 'DOWN', 'NONE'];
+    log(`writes: ${writeRate} votes/s offered for ${seconds} s`);
+    const writeOutputBefore = serviceOutput.length;
+    const writeRun = await drive(
+      service,
+      databaseName,
+      seconds,
+      100,
+      () => ({
+        body: JSON.stringify({
+          query: voteMutation,
+          variables: {
+            input: {
+              targetId: targetIds[Math.floor(random() * targetIds.length)],
+              value: values[Math.floor(random() * values.length)],
+            },
           },
-        },
+        }),
+        headers: { authorization: `Bearer ${tokens.get(1 + Math.floor(random() * writers))}` },
       }),
-      headers: { authorization: `Bearer ${tokens.get(1 + Math.floor(random() * writers))}` },
-    }),
-    writeRate,
-  );
-  const writeDrift = await findDrift(db);
-  log(
-    `  ${writeRun.requestsPerSecond} votes/s, p99 ${writeRun.p99} ms, ${writeRun.errors} errors, drift ${writeDrift.length}; ` +
-      `service ${writeRun.cpu.process} + postgres ${writeRun.cpu.postgres} cores`,
-  );
+      writeRate,
+    );
+    const writeDrift = await findDrift(db);
+    log(
+      `  ${writeRun.requestsPerSecond} votes/s, p99 ${writeRun.p99} ms, ${writeRun.errors} errors, drift ${writeDrift.length}; ` +
+        `service ${writeRun.cpu.process} + postgres ${writeRun.cpu.postgres} cores`,
+    );
+
+    return {
+      offeredPerSecond: writeRate,
+      ...writeRun,
+      drift: writeDrift.length,
+      driftExamples: writeDrift.slice(0, 10),
+      serviceOutput: serviceOutput.slice(writeOutputBefore, writeOutputBefore + 5),
+    };
+  });
 
   const results = {
     at: new Date().toISOString(),
@@ -293,17 +319,12 @@ async function main(): Promise<void> {
     settings: { seconds, warmupSeconds, pageConnections, writeRate, writers, votedPosts, signedInViewers },
     dataset: { ...shape, votes: dataset.votes, loadSeconds: Math.round(dataset.seconds * 10) / 10 },
     logIn: { users: tokens.size, seconds: Math.round(logInSeconds * 10) / 10 },
-    sameJson,
-    page,
+    parts: [...only],
+    sameJson: pageResults?.sameJson,
+    page: pageResults?.page,
     search,
-    fanOut: { oneThread, manyThreads },
-    writes: {
-      offeredPerSecond: writeRate,
-      ...writeRun,
-      drift: writeDrift.length,
-      driftExamples: writeDrift.slice(0, 10),
-      serviceOutput: serviceOutput.slice(writeOutputBefore, writeOutputBefore + 5),
-    },
+    fanOut: fanOutResults,
+    writes,
     serviceOutput: { lines: serviceOutput.length, first: serviceOutput.slice(0, 5) },
     floorOutput: { lines: floorOutput.length, first: floorOutput.slice(0, 5) },
     totalSeconds: Math.round((performance.now() - started) / 1000),
@@ -324,10 +345,10 @@ function printRows(rows: Array<Array<string | number>>): void {
 }
 
 function printTable(r: {
-  page: Record<'anonymous' | 'signedIn', PageComparison>;
-  search: PageRun;
-  fanOut: Record<'oneThread' | 'manyThreads', FanOutResult>;
-  writes: PageRun & { drift: number };
+  page?: Record<'anonymous' | 'signedIn', PageComparison>;
+  search?: PageRun;
+  fanOut?: Record<'oneThread' | 'manyThreads', FanOutResult>;
+  writes?: PageRun & { drift: number };
   dataset: { loadSeconds: number };
   totalSeconds: number;
 }): void {
@@ -343,22 +364,22 @@ function printTable(r: {
   const rows: Array<Array<string | number>> = [
     ['', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'cores (node + pg)', 'service / floor'],
   ];
-  for (const mode of ['anonymous', 'signedIn'] as const) {
-    const { service, floor, throughputRatio, p99Ratio } = r.page[mode];
+  for (const mode of r.page ? (['anonymous', 'signedIn'] as const) : []) {
+    const { service, floor, throughputRatio, p99Ratio } = r.page![mode];
     rows.push(run(`page ${mode}: service`, service, `req/s ${throughputRatio}×, p99 ${p99Ratio}×`));
     rows.push(run(`page ${mode}: floor`, floor, ''));
   }
-  rows.push(run('search (8 connections)', r.search, ''));
-  rows.push(run(`votes (${writeRate}/s offered)`, r.writes, `drift ${r.writes.drift}`));
-  printRows(rows);
+  if (r.search) rows.push(run('search (8 connections)', r.search, ''));
+  if (r.writes) rows.push(run(`votes (${writeRate}/s offered)`, r.writes, `drift ${r.writes.drift}`));
+  if (rows.length > 1) printRows(rows);
   const fan: Array<Array<string | number>> = [
     ['fan-out', 'watchers', 'votes', 'p50 ms', 'p99 ms', 'max ms', 'missed', 'KiB/watcher', 'bad sockets'],
   ];
-  for (const [name, f] of Object.entries(r.fanOut)) {
+  for (const [name, f] of Object.entries(r.fanOut ?? {})) {
     const { p50, p99, max } = f.latencyMs;
     fan.push([name, f.watchers, f.votes, p50, p99, max, f.missed, f.rssPerWatcherKiB, f.socketFailures]);
   }
-  printRows(fan);
+  if (fan.length > 1) printRows(fan);
   console.log(`\nload ${r.dataset.loadSeconds} s, total ${r.totalSeconds} s; details in bench/results/latest.json`);
 }
 
