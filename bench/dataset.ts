@@ -275,6 +275,14 @@ export async function loadDataset(db: DataSource, log: (line: string) => void): 
     ['tag_id', 'integer', qtTag],
     ['position', 'smallint', qtPosition],
   ]);
+  // Each post as written is its first revision.
+  await db.query(
+    `INSERT INTO post_revision (post_id, number, editor_id, title, body, body_html, tags, created_at)
+     SELECT p.id, 1, p.author_id, p.title, p.body, p.body_html,
+            coalesce(array_agg(t.name ORDER BY qt.position) FILTER (WHERE t.id IS NOT NULL), '{}'), p.created_at
+       FROM post p LEFT JOIN question_tag qt ON qt.question_id = p.id LEFT JOIN tag t ON t.id = qt.tag_id
+      GROUP BY p.id`,
+  );
   await insert(db, 'follow', [
     ['question_id', 'integer', questionIds],
     ['user_id', 'integer', questionIds.map((q) => author[q])],

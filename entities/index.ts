@@ -2,6 +2,7 @@ import { Answer } from './answer.entity.js';
 import { Follow } from './follow.entity.js';
 import { Notification } from './notification.entity.js';
 import { PostMention } from './post-mention.entity.js';
+import { PostRevision } from './post-revision.entity.js';
 import { Post } from './post.entity.js';
 import { QuestionTag } from './question-tag.entity.js';
 import { Question } from './question.entity.js';
@@ -24,5 +25,6 @@ export const entities = [
   QuestionTag,
   Follow,
   PostMention,
+  PostRevision,
   Notification,
 ];

@@ -53,6 +53,19 @@ export abstract class Post {
   @Column('timestamp with time zone', { name: 'updated_at', precision: 3 })
   updatedAt: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When an edit last changed it, counting only edits made 5 minutes or more after it was written; null when ' +
+      'never edited after that grace window. Every edit is in `revisions` all the same.',
+  })
+  @Column('timestamp with time zone', { name: 'edited_at', precision: 3, nullable: true })
+  editedAt: Date | null;
+
+  @Field(() => Int, { description: 'How many versions `revisions` holds, the original included (so at least 1).' })
+  @Column('integer', { name: 'revision_count', default: 1 })
+  revisionCount: number;
+
   /** Soft delete: a deleted post is never served. */
   @Column('timestamp with time zone', { name: 'deleted_at', precision: 3, nullable: true })
   deletedAt: Date | null;

@@ -5,6 +5,7 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import { replyOrdering } from '../src/loaders/orderings.js';
+import { may } from '../src/services/policy.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
 import { ReplyConnection } from './types/connections.js';
@@ -21,6 +22,11 @@ export class AnswerResolver {
   async isAccepted(@Root() answer: Answer, @Ctx() ctx: Context): Promise<boolean> {
     const question = (await ctx.loaders.post.load(answer.questionId)) as Question | null;
     return question?.acceptedAnswerId === answer.rowId;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when postReply would let the viewer reply under it: signed in.' })
+  viewerCanReply(@Root() answer: Answer, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'reply', answer);
   }
 
   @FieldResolver(() => ReplyConnection, { description: 'Its replies that are not deleted, oldest first.' })

@@ -1,9 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Post } from '../entities/post.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf } from '../src/ids.js';
+import { may } from '../src/services/policy.js';
+import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { PostRevisionConnection } from './types/connections.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
 
@@ -21,9 +24,41 @@ export class PostResolver {
     return value === null ? null : value > 0 ? VoteValue.UP : VoteValue.DOWN;
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when the viewer wrote it, so may edit it.' })
+  @FieldResolver(() => Boolean, { description: 'True when editPost would let the viewer edit it: its author.' })
   viewerCanEdit(@Root() post: Post, @Ctx() ctx: Context): boolean {
-    return ctx.viewer?.userId === post.authorId;
+    return may(ctx.viewer, 'edit', post);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when deletePost would let the viewer delete it: its author.' })
+  viewerCanDelete(@Root() post: Post, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'delete', post);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True when vote would let the viewer vote on it: signed in, and not its author.',
+  })
+  viewerCanVote(@Root() post: Post, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'vote', post);
+  }
+
+  @FieldResolver(() => PostRevisionConnection, {
+    description:
+      'Every saved version of it, newest first: the last is the original, the first is the post as it is now. ' +
+      'An edit by the same author within 5 minutes of the newest revision rewrites that revision instead of ' +
+      'adding one (the original is never rewritten; concurrent edits each keep their own).',
+  })
+  async revisions(
+    @Root() post: Post,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<InstanceType<typeof PostRevisionConnection>> {
+    const page = await ctx.loaders.revisionsOfPost.load({
+      ...pageArgs(first, after, 10),
+      postId: post.rowId,
+      totalCount: post.revisionCount,
+    });
+    return new PostRevisionConnection(page);
   }
 
   @FieldResolver(() => [User], { description: 'Users named as @username in the body, in order.' })

@@ -5,6 +5,7 @@ import { Tag } from '../entities/tag.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
+import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
@@ -59,6 +60,27 @@ export class QuestionResolver {
   @FieldResolver(() => Boolean, { description: 'True when the viewer follows this thread.' })
   viewerIsFollowing(@Root() question: Question, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.loaders.viewerFollows.load(question.rowId);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when acceptAnswer and unacceptAnswer would let the viewer mark its answers: its author, once it has ' +
+      'an answer.',
+  })
+  viewerCanAccept(@Root() question: Question, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'accept', question);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when postAnswer would let the viewer answer it: signed in.' })
+  viewerCanAnswer(@Root() question: Question, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'answer', question);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True when followQuestion would let the viewer follow or unfollow it: signed in.',
+  })
+  viewerCanFollow(@Root() question: Question, @Ctx() ctx: Context): boolean {
+    return may(ctx.viewer, 'follow', question);
   }
 
   @FieldResolver(() => Answer, { nullable: true, description: 'The answer its author accepted, if any.' })

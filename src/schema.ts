@@ -6,6 +6,7 @@ import type { Realtime } from './realtime/pubsub.js';
 import { AnswerResolver } from '../resolvers/answer.resolver.js';
 import { NodeResolver } from '../resolvers/node.resolver.js';
 import { NotificationResolver } from '../resolvers/notification.resolver.js';
+import { PostRevisionResolver } from '../resolvers/post-revision.resolver.js';
 import { PostResolver } from '../resolvers/post.resolver.js';
 import { QuestionResolver } from '../resolvers/question.resolver.js';
 import { ReplyResolver } from '../resolvers/reply.resolver.js';
@@ -25,6 +26,7 @@ export async function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<Gra
     resolvers: [
       NodeResolver,
       PostResolver,
+      PostRevisionResolver,
       QuestionResolver,
       AnswerResolver,
       ReplyResolver,

@@ -44,7 +44,7 @@ beforeAll(async () => {
   authors = await Promise.all([1, 2, 3].map(() => server.signUp()));
   small = await thread(1, 1);
   large = await thread(100, 20);
-}, 60_000);
+}, 180_000);
 afterAll(() => server.close());
 
 describe('the SQL budget', () => {

@@ -38,6 +38,11 @@ const checks: Array<{ what: string; sql: string }> = [
             LEFT JOIN follow f ON f.question_id = q.id WHERE q.kind = 'question' AND q.deleted_at IS NULL GROUP BY q.id`,
   },
   {
+    what: 'post.revision_count',
+    sql: `SELECT p.id, p.revision_count AS stored, count(r.number)::integer AS actual
+            FROM post p LEFT JOIN post_revision r ON r.post_id = p.id GROUP BY p.id`,
+  },
+  {
     what: 'tag.question_count',
     sql: `SELECT t.id, t.question_count AS stored, count(q.id)::integer AS actual FROM tag t
             LEFT JOIN question_tag qt ON qt.tag_id = t.id

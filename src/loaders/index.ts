@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Notification } from '../../entities/notification.entity.js';
+import type { PostRevision } from '../../entities/post-revision.entity.js';
 import type { Post } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
@@ -14,6 +15,7 @@ import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, type ChildPageKey } from './pages.js';
 import type { Page } from './pagination.js';
 import { always, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
+import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
 import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
 import { authoredCountLoader, mentionsLoader, userByUsernameLoader, userLoader } from './users.js';
@@ -34,6 +36,7 @@ export interface Loaders {
   repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
   questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
   answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
+  revisionsOfPost: DataLoader<RevisionPageKey, Page<PostRevision>, string>;
   /** Top-level lists: one statement each, nothing to batch. */
   questions: (args: Parameters<typeof questionPage>[2]) => Promise<Page<Question>>;
   tags: (args: Parameters<typeof tagPage>[1]) => Promise<Page<Tag>>;
@@ -73,6 +76,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),
+    revisionsOfPost: revisionPageLoader(db),
     questions: (args) => questionPage(db, reader, args),
     tags: (args) => tagPage(db, args),
     search: (args) => searchPage(db, reader, args),

@@ -10,7 +10,8 @@ export const postColumns = `p.id AS "rowId", p.kind, p.author_id AS "authorId", 
   p.score, p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.deleted_at AS "deletedAt",
   p.title, p.last_activity_at AS "lastActivityAt", p.answer_count AS "answerCount",
   p.follower_count AS "followerCount", p.accepted_answer_id AS "acceptedAnswerId",
-  p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount"`;
+  p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount",
+  p.edited_at AS "editedAt", p.revision_count AS "revisionCount"`;
 
 /** The columns of a user row; never the password hash. */
 export const userColumns = `u.id AS "rowId", u.username, u.display_name AS "displayName", u.bio,

@@ -4,9 +4,11 @@ import type { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
 import { NotFoundError } from '../errors/index.js';
 import { renderBody, saveMentions } from './body.js';
+import { authorize } from './policy.js';
 import { insertPost, threadOf, touchThread } from './post-rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import type { RateLimits } from './rate-limits.js';
+import { saveOriginal } from './revisions.js';
 import { checkBody } from './rules.js';
 import { writeThread } from './thread-write.js';
 
@@ -23,12 +25,13 @@ export class AnswerService {
     await this.rateLimits.post(viewer.userId);
     const body = checkBody(input.body);
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const [counted]: [unknown[], number] = await m.query(
+      const [counted]: [Array<{ authorId: number }>, number] = await m.query(
         `UPDATE post SET answer_count = answer_count + 1, last_activity_at = now()
-          WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING id`,
+          WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING author_id AS "authorId"`,
         [questionId],
       );
       if (counted.length === 0) throw new NotFoundError('The question');
+      authorize(viewer, 'answer', counted[0]);
       const rendered = await renderBody(m, body);
       const answer = (await insertPost(m, {
         kind: 'answer',
@@ -37,6 +40,7 @@ export class AnswerService {
         body,
         body_html: rendered.html,
       })) as Answer;
+      await saveOriginal(m, answer);
       await saveMentions(m, answer.rowId, rendered.mentionIds);
       await announce.notify(answer.rowId, rendered.mentionIds, 'written');
       await announce.record(questionId, { kind: 'ANSWER_ADDED', postId: answer.rowId, postKind: 'answer' });
@@ -51,12 +55,13 @@ export class AnswerService {
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, answerId, 'answer');
       await touchThread(m, questionId);
-      const [counted]: [unknown[], number] = await m.query(
+      const [counted]: [Array<{ authorId: number }>, number] = await m.query(
         `UPDATE post SET reply_count = reply_count + 1
-          WHERE id = $1 AND kind = 'answer' AND deleted_at IS NULL RETURNING id`,
+          WHERE id = $1 AND kind = 'answer' AND deleted_at IS NULL RETURNING author_id AS "authorId"`,
         [answerId],
       );
       if (counted.length === 0) throw new NotFoundError('The answer');
+      authorize(viewer, 'reply', counted[0]);
       const rendered = await renderBody(m, body);
       const reply = (await insertPost(m, {
         kind: 'reply',
@@ -66,6 +71,7 @@ export class AnswerService {
         body,
         body_html: rendered.html,
       })) as Reply;
+      await saveOriginal(m, reply);
       await saveMentions(m, reply.rowId, rendered.mentionIds);
       await announce.notify(reply.rowId, rendered.mentionIds, 'written');
       await announce.record(questionId, { kind: 'REPLY_ADDED', postId: reply.rowId, postKind: 'reply' });

@@ -4,10 +4,12 @@ import type { Post } from '../../entities/post.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
-import { BadUserInputError, ForbiddenError } from '../errors/index.js';
+import { BadUserInputError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
+import { authorize } from './policy.js';
 import { lockPost, threadOf, touchThread, updatePost } from './post-rows.js';
+import { foldsIntoNewest, graceSeconds, saveEdit, snapshotOf } from './revisions.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags, detachTags } from './tags.js';
 import { writeThread } from './thread-write.js';
@@ -19,14 +21,17 @@ export interface PostEdit {
   tags?: readonly string[] | null;
 }
 
-/** Editing and deleting posts: their author only. */
+/** Editing and deleting posts, as the policy allows. */
 export class PostService {
   constructor(
     private readonly db: DataSource,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
-  /** Edits a post's body, and a question's title and tags; the thread becomes active. */
+  /**
+   * Edits a post's body, and a question's title and tags; the thread becomes active, and the post as
+   * saved becomes its newest revision (see {@link foldsIntoNewest}).
+   */
   async edit(viewer: Author, target: PostRef, edit: PostEdit): Promise<Post> {
     const postId = target.rowId;
     if (edit.body == null && edit.title == null && edit.tags == null) {
@@ -36,7 +41,8 @@ export class PostService {
     const title = edit.title == null ? null : checkTitle(edit.title);
     const tags = edit.tags == null ? null : normalizeTags(edit.tags);
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const post = await lockOwnPost(m, viewer, target, 'edit');
+      const snapshot = await snapshotOf(m);
+      const post = await lockPostFor(m, viewer, target, 'edit');
       if (post.kind !== 'question' && (title !== null || tags !== null)) {
         const field = title !== null ? 'title' : 'tags';
         throw new BadUserInputError(`Only a question has ${field}`, { field, rule: 'questionOnly' });
@@ -55,12 +61,17 @@ export class PostService {
         await attachTags(m, postId, tags);
       }
       await announce.record(questionId, { kind: 'POST_EDITED', postId, postKind: post.kind });
-      return updatePost(
+      const folds = await foldsIntoNewest(m, postId, viewer.userId, snapshot);
+      const edited = await updatePost(
         m,
         `UPDATE post SET body = coalesce($2, body), body_html = coalesce($3, body_html),
-           title = coalesce($4, title), updated_at = now() WHERE id = $1`,
-        [postId, body, html, title],
+           title = coalesce($4, title), updated_at = now(), revision_count = revision_count + $5,
+           edited_at = CASE WHEN now() >= created_at + make_interval(secs => $6) THEN now() ELSE edited_at END
+         WHERE id = $1`,
+        [postId, body, html, title, folds ? 0 : 1, graceSeconds],
       );
+      await saveEdit(m, edited, viewer.userId, folds);
+      return edited;
     });
   }
 
@@ -72,7 +83,7 @@ export class PostService {
   async delete(viewer: Author, target: PostRef): Promise<Post> {
     const postId = target.rowId;
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const post = await lockOwnPost(m, viewer, target, 'delete');
+      const post = await lockPostFor(m, viewer, target, 'delete');
       const scope = { question: 'question_id', answer: 'answer_id', reply: 'id' }[post.kind];
       const [gone]: [Array<{ authorId: number; score: number }>, number] = await m.query(
         `UPDATE post SET deleted_at = now() WHERE (id = $1 OR ${scope} = $1) AND deleted_at IS NULL
@@ -107,12 +118,17 @@ function threadIdOf(post: Post): number {
 
 /**
  * Locks the thread's question, then the post (the order every thread write follows), and checks
- * that the viewer wrote the post.
+ * that the policy lets the viewer take `action` on it.
  */
-async function lockOwnPost(m: EntityManager, viewer: Author, target: PostRef, action: string): Promise<Post> {
+async function lockPostFor(
+  m: EntityManager,
+  viewer: Author,
+  target: PostRef,
+  action: 'edit' | 'delete',
+): Promise<Post> {
   await lockPost(m, await threadOf(m, target.rowId, target.kind), 'question');
   const post = await lockPost(m, target.rowId, target.kind);
-  if (post.authorId !== viewer.userId) throw new ForbiddenError(`Only its author may ${action} this post`);
+  authorize(viewer, action, post);
   return post;
 }
 

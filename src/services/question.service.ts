@@ -2,11 +2,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Question } from '../../entities/question.entity.js';
 import type { Author } from '../auth/viewer.js';
 import { inTransaction } from '../db/transaction.js';
-import { ForbiddenError, NotFoundError } from '../errors/index.js';
+import { NotFoundError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
+import { authorize, type Action } from './policy.js';
 import { insertPost, lockPost, updatePost } from './post-rows.js';
 import type { RateLimits } from './rate-limits.js';
+import { saveOriginal } from './revisions.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags } from './tags.js';
 import { writeThread } from './thread-write.js';
@@ -36,6 +38,7 @@ export class QuestionService {
         follower_count: 1,
       })) as Question;
       await attachTags(m, question.rowId, tags);
+      await saveOriginal(m, question);
       await saveMentions(m, question.rowId, rendered.mentionIds);
       await announce.notify(question.rowId, rendered.mentionIds, 'written');
       await m.query('INSERT INTO follow (question_id, user_id) VALUES ($1, $2)', [question.rowId, viewer.userId]);
@@ -43,7 +46,7 @@ export class QuestionService {
     });
   }
 
-  /** Marks an answer as the accepted one, moving the mark from any other; the question's author only. */
+  /** Marks an answer as the accepted one, moving the mark from any other, as the policy allows. */
   async accept(viewer: Author, answerId: number): Promise<Question> {
     return writeThread(this.db, this.realtime, async (m, announce) => {
       // Threads lock question first, then its posts: read the answer's thread, then lock both.
@@ -52,7 +55,7 @@ export class QuestionService {
         [answerId],
       );
       if (rows.length === 0) throw new NotFoundError('The answer');
-      const question = await lockOwnQuestion(m, viewer, rows[0].questionId, 'accept an answer');
+      const question = await lockQuestionFor(m, viewer, rows[0].questionId, 'accept');
       await lockPost(m, answerId, 'answer');
       if (question.acceptedAnswerId === answerId) return question;
       if (question.acceptedAnswerId !== null) {
@@ -70,10 +73,10 @@ export class QuestionService {
     });
   }
 
-  /** Removes the accepted mark; the question's author only. Idempotent. */
+  /** Removes the accepted mark, as the policy allows accepting. Idempotent. */
   async unaccept(viewer: Author, questionId: number): Promise<Question> {
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const question = await lockOwnQuestion(m, viewer, questionId, 'unaccept its answer');
+      const question = await lockQuestionFor(m, viewer, questionId, 'accept');
       if (question.acceptedAnswerId === null) return question;
       await announce.record(questionId, {
         kind: 'ANSWER_UNACCEPTED',
@@ -87,7 +90,7 @@ export class QuestionService {
   /** Follows or unfollows a thread. Idempotent: the count moves only when a follow row does. */
   async follow(viewer: Author, questionId: number, follow: boolean): Promise<Question> {
     return inTransaction(this.db, async (m) => {
-      const question = await lockPost(m, questionId, 'question');
+      const question = await lockQuestionFor(m, viewer, questionId, 'follow');
       const changed: unknown[] = follow
         ? await m.query(
             'INSERT INTO follow (question_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
@@ -108,14 +111,14 @@ export class QuestionService {
   }
 }
 
-/** Locks a question the viewer wrote; FORBIDDEN (saying what was refused) when someone else did. */
-async function lockOwnQuestion(
+/** Locks a question, and checks that the policy lets the viewer take `action` on it. */
+async function lockQuestionFor(
   m: EntityManager,
   viewer: Author,
   questionId: number,
-  action: string,
+  action: Extract<Action, 'accept' | 'follow'>,
 ): Promise<Question> {
   const question = await lockPost(m, questionId, 'question');
-  if (question.authorId !== viewer.userId) throw new ForbiddenError(`Only the question's author may ${action}`);
+  authorize(viewer, action, question);
   return question;
 }

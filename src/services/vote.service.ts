@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
-import { ForbiddenError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
+import { authorize } from './policy.js';
 import { lockPost, threadOf, updatePost } from './post-rows.js';
 import type { RateLimits } from './rate-limits.js';
 import { writeThread } from './thread-write.js';
@@ -25,7 +25,7 @@ export class VoteService {
    * Sets the viewer's vote on a post. The thread's question, then the post, are locked first, so
    * concurrent votes apply one after another and `score` (and the author's reputation) move by
    * exactly the change; a change of score is a SCORE_CHANGED event of the thread.
-   * Repeating a vote changes nothing. Voting on one's own post is FORBIDDEN.
+   * Repeating a vote changes nothing; the policy refuses a vote on one's own post.
    */
   async vote(viewer: Author, target: PostRef, choice: VoteChoice): Promise<Post> {
     await this.rateLimits.vote(viewer.userId);
@@ -34,7 +34,7 @@ export class VoteService {
       const questionId = await threadOf(m, postId, target.kind);
       await lockPost(m, questionId, 'question');
       const post = await lockPost(m, postId, target.kind);
-      if (post.authorId === viewer.userId) throw new ForbiddenError('You cannot vote on your own post');
+      authorize(viewer, 'vote', post);
       const rows: Array<{ value: -1 | 1 }> = await m.query(
         'SELECT value FROM vote WHERE post_id = $1 AND user_id = $2',
         [postId, viewer.userId],
