@@ -8,6 +8,9 @@ let authors: Array<Awaited<ReturnType<TestServer['signUp']>>>;
 let small: string;
 let large: string;
 
+/** What a client sends to vote: the new score back, nothing more to read. */
+const voteMutation = 'mutation ($input: VoteInput!) { vote(input: $input) { id score } }';
+
 const toGlobal = (type: string, rowId: number) => Buffer.from(`${type}:${rowId}`).toString('base64url');
 
 /** A thread of `answers` answers with `replies` replies each, every post voted on by the reader. */
@@ -63,6 +66,22 @@ describe('the SQL budget', () => {
     const page = await server.gql(ThreadViewDocument, { id: large }, reader.token);
     expect(page.data?.question?.answers.nodes.map((answer) => answer.viewerVote)).toEqual(Array(10).fill('UP'));
     expect(page.data?.question?.answers.nodes[0].replies.nodes).toHaveLength(5);
+  });
+
+  it('should cast a vote in 6 statements: the session, the transaction, the locks, the vote, its event', async () => {
+    const page = await server.gql(ThreadViewDocument, { id: small });
+    const answerId = page.data!.question!.answers.nodes[0].id;
+    const voter = await server.signUp();
+    for (const value of ['DOWN', 'UP', 'NONE'] as const) {
+      const statements = await statementsFor(() =>
+        server.post(
+          { query: voteMutation, variables: { input: { targetId: answerId, value } } },
+          { authorization: `Bearer ${voter.token}` },
+        ),
+      );
+      expect(statements).toHaveLength(6);
+    }
+    expect(await server.drift()).toEqual([]);
   });
 
   it('should read a list of 20 questions with author, tags, answerCount and score in at most 4 statements', async () => {

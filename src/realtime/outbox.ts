@@ -38,19 +38,18 @@ export async function recordEvents(
   changes: readonly ThreadChange[],
 ): Promise<ThreadEventMessage[]> {
   if (changes.length === 0) return [];
-  const [[{ last }]]: [Array<{ last: number }>, number] = await m.query(
-    'UPDATE post SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq AS last',
-    [questionId, changes.length],
-  );
   const rows: EventRow[] = await m.query(
-    `INSERT INTO thread_event (question_id, seq, kind, post_id, post_kind, score)
-     SELECT $1, $2 + c.position, c.kind, c.post_id, c.post_kind, c.score
-       FROM unnest($3::text[], $4::integer[], $5::text[], $6::integer[])
+    `WITH numbered AS (
+       UPDATE post SET event_seq = event_seq + cardinality($2::text[]) WHERE id = $1
+       RETURNING event_seq - cardinality($2::text[]) AS last
+     )
+     INSERT INTO thread_event (question_id, seq, kind, post_id, post_kind, score)
+     SELECT $1, numbered.last + c.position, c.kind, c.post_id, c.post_kind, c.score
+       FROM numbered, unnest($2::text[], $3::integer[], $4::text[], $5::integer[])
             WITH ORDINALITY AS c(kind, post_id, post_kind, score, position)
      RETURNING ${eventColumns}`,
     [
       questionId,
-      last - changes.length,
       changes.map((change) => change.kind),
       changes.map((change) => change.postId),
       changes.map((change) => change.postKind),

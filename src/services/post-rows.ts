@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { Answer } from '../../entities/answer.entity.js';
+import { Answer } from '../../entities/answer.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
-import type { Reply } from '../../entities/reply.entity.js';
+import { Reply } from '../../entities/reply.entity.js';
 import { NotFoundError } from '../errors/index.js';
 import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
 
@@ -23,6 +23,30 @@ export async function lockPost<K extends PostKind>(m: EntityManager, rowId: numb
   );
   if (rows.length === 0) throw new NotFoundError(kind ? names[kind] : 'The post');
   return toPost(rows[0]) as PostOf<K>;
+}
+
+/**
+ * Locks a live post (of `kind`, when given) and its thread's question in one statement, the question
+ * first as every thread write does: a question's id is lower than the id of any post under it.
+ * NOT_FOUND when the post is absent, deleted or of another kind.
+ */
+export async function lockInThread<K extends PostKind>(m: EntityManager, rowId: number, kind?: K): Promise<PostOf<K>> {
+  const rows: PostRow[] = await m.query(
+    `SELECT ${postColumns} FROM post p
+      WHERE p.id IN ($1, (SELECT question_id FROM post WHERE id = $1)) AND p.deleted_at IS NULL
+      ORDER BY p.id FOR UPDATE`,
+    [rowId],
+  );
+  const row = rows.find((candidate) => candidate.rowId === rowId);
+  if (row === undefined || (kind !== undefined && row.kind !== kind)) {
+    throw new NotFoundError(kind ? names[kind] : 'The post');
+  }
+  return toPost(row) as PostOf<K>;
+}
+
+/** The question a post belongs to: itself for a question. */
+export function threadIdOf(post: Post): number {
+  return post instanceof Answer || post instanceof Reply ? post.questionId : post.rowId;
 }
 
 /** Runs an UPDATE … RETURNING over post rows and gives the first row back as its entity. */

@@ -8,7 +8,7 @@ import { BadUserInputError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
 import { authorize } from './policy.js';
-import { lockPost, threadOf, touchThread, updatePost } from './post-rows.js';
+import { lockInThread, threadIdOf, touchThread, updatePost } from './post-rows.js';
 import { foldsIntoNewest, graceSeconds, saveEdit, snapshotOf } from './revisions.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags, detachTags } from './tags.js';
@@ -111,23 +111,14 @@ export class PostService {
   }
 }
 
-/** The question a post belongs to. */
-function threadIdOf(post: Post): number {
-  return post instanceof Answer || post instanceof Reply ? post.questionId : post.rowId;
-}
-
-/**
- * Locks the thread's question, then the post (the order every thread write follows), and checks
- * that the policy lets the viewer take `action` on it.
- */
+/** Locks the post in its thread, and checks that the policy lets the viewer take `action` on it. */
 async function lockPostFor(
   m: EntityManager,
   viewer: Author,
   target: PostRef,
   action: 'edit' | 'delete',
 ): Promise<Post> {
-  await lockPost(m, await threadOf(m, target.rowId, target.kind), 'question');
-  const post = await lockPost(m, target.rowId, target.kind);
+  const post = await lockInThread(m, target.rowId, target.kind);
   authorize(viewer, action, post);
   return post;
 }

@@ -4,7 +4,8 @@ import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { authorize } from './policy.js';
-import { lockPost, threadOf, updatePost } from './post-rows.js';
+import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
+import { lockInThread, threadIdOf } from './post-rows.js';
 import type { RateLimits } from './rate-limits.js';
 import { writeThread } from './thread-write.js';
 
@@ -22,7 +23,7 @@ export class VoteService {
   ) {}
 
   /**
-   * Sets the viewer's vote on a post. The thread's question, then the post, are locked first, so
+   * Sets the viewer's vote on a post. The thread's question and the post are locked first, so
    * concurrent votes apply one after another and `score` (and the author's reputation) move by
    * exactly the change; a change of score is a SCORE_CHANGED event of the thread.
    * Repeating a vote changes nothing; the policy refuses a vote on one's own post.
@@ -31,30 +32,37 @@ export class VoteService {
     await this.rateLimits.vote(viewer.userId);
     const postId = target.rowId;
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const questionId = await threadOf(m, postId, target.kind);
-      await lockPost(m, questionId, 'question');
-      const post = await lockPost(m, postId, target.kind);
+      const post = await lockInThread(m, postId, target.kind);
       authorize(viewer, 'vote', post);
-      const rows: Array<{ value: -1 | 1 }> = await m.query(
-        'SELECT value FROM vote WHERE post_id = $1 AND user_id = $2',
-        [postId, viewer.userId],
-      );
-      const before = rows[0]?.value ?? 0;
       const after = valueOf[choice];
-      if (after === before) return post;
-      if (after === 0) {
-        await m.query('DELETE FROM vote WHERE post_id = $1 AND user_id = $2', [postId, viewer.userId]);
-      } else {
-        await m.query(
-          `INSERT INTO vote (post_id, user_id, value) VALUES ($1, $2, $3)
-           ON CONFLICT (post_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-          [postId, viewer.userId, after],
-        );
+      // One statement: the vote row, the author's reputation and the post's score move together.
+      const [[voted]]: [Array<PostRow & { before: number }>, number] = await m.query(
+        `WITH old AS (
+           SELECT coalesce((SELECT value FROM vote WHERE post_id = $1 AND user_id = $2), 0)::integer AS value
+         ), retracted AS (
+           DELETE FROM vote WHERE $3::integer = 0 AND post_id = $1 AND user_id = $2
+         ), cast_vote AS (
+           INSERT INTO vote (post_id, user_id, value) SELECT $1, $2, $3::integer WHERE $3::integer <> 0
+           ON CONFLICT (post_id, user_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+             WHERE vote.value <> EXCLUDED.value
+         ), reputation AS (
+           UPDATE "user" u SET reputation = u.reputation + $3::integer - old.value
+             FROM old WHERE u.id = $4 AND old.value <> $3::integer
+         )
+         UPDATE post p SET score = p.score + $3::integer - old.value FROM old WHERE p.id = $1
+         RETURNING ${postColumns}, old.value AS before`,
+        [postId, viewer.userId, after, post.authorId],
+      );
+      const { before, ...row } = voted;
+      if (after !== before) {
+        await announce.record(threadIdOf(post), {
+          kind: 'SCORE_CHANGED',
+          postId,
+          postKind: target.kind,
+          score: row.score as number,
+        });
       }
-      await m.query('UPDATE "user" SET reputation = reputation + $2 WHERE id = $1', [post.authorId, after - before]);
-      const voted = await updatePost(m, 'UPDATE post SET score = score + $2 WHERE id = $1', [postId, after - before]);
-      await announce.record(questionId, { kind: 'SCORE_CHANGED', postId, postKind: target.kind, score: voted.score });
-      return voted;
+      return toPost(row);
     });
   }
 }
