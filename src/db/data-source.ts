@@ -5,6 +5,7 @@ import { ThreadSchema1764150000000 } from './migrations/1764150000000-thread-sch
 import { ThreadEvents1764160000000 } from './migrations/1764160000000-thread-events.js';
 import { Search1764170000000 } from './migrations/1764170000000-search.js';
 import { Notifications1764180000000 } from './migrations/1764180000000-notifications.js';
+import { SearchTable1764190000000 } from './migrations/1764190000000-search-table.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -12,6 +13,7 @@ export const migrations = [
   ThreadEvents1764160000000,
   Search1764170000000,
   Notifications1764180000000,
+  SearchTable1764190000000,
 ];
 
 /** Options of the one pool the process uses. */

@@ -111,11 +111,11 @@ export async function searchPage(
             ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
        FROM (
          SELECT * FROM (
-           SELECT c.id, (ts_rank_cd(c.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
+           SELECT c.post_id AS id, (ts_rank_cd(c.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
              FROM (
-               SELECT p.id, p.search_vector FROM post p
-                WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
-                ORDER BY p.id DESC LIMIT ${maxRanked}
+               SELECT s.post_id, s.search_vector FROM post_search s
+                WHERE s.search_vector @@ ${tsquery}
+                ORDER BY s.post_id DESC LIMIT ${maxRanked}
              ) c
          ) r
           WHERE ${after}
@@ -129,7 +129,7 @@ export async function searchPage(
   );
   const count = async (): Promise<number> => {
     const [{ total }]: Array<{ total: number }> = await db.query(
-      `SELECT count(*)::integer AS total FROM post p WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL`,
+      `SELECT count(*)::integer AS total FROM post_search s WHERE s.search_vector @@ ${tsquery}`,
       [query],
     );
     return total;
