@@ -150,6 +150,14 @@ describe('search on the demo thread', () => {
     expect(seedPostsWhere((text) => entrepreneur(text) && !social(text))).toEqual([]);
   });
 
+  it('should leave out the posts holding an -"excluded phrase"', async () => {
+    const found = await search('économie -"économie libérale"');
+    const expected = seedPostsWhere((text) => /econom/.test(text) && !text.includes('economie liberale'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(seedPostsWhere((text) => /econom/.test(text)).length);
+    expect(labelsOf(found.edges)).toEqual(expected);
+  });
+
   it('should find the posts holding either word joined by or', async () => {
     const found = await search('podologue or Skilleurs');
     const expected = seedPostsWhere((text) => text.includes('podologue') || /\bskilleurs?\b/.test(text));
