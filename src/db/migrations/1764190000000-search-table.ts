@@ -14,7 +14,7 @@ export class SearchTable1764190000000 implements MigrationInterface {
   name = 'SearchTable1764190000000';
 
   async up(db: QueryRunner): Promise<void> {
-    // The backfill reads every post: it may outlast the pool's statement timeout.
+    // The backfill reads every post (and so does the way back): it may outlast the pool's statement timeout.
     await db.query(`
       SET LOCAL statement_timeout = 0;
       ALTER TABLE post DROP COLUMN search_vector;
@@ -52,6 +52,7 @@ export class SearchTable1764190000000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`
+      SET LOCAL statement_timeout = 0;
       DROP TRIGGER post_search_write ON post;
       DROP FUNCTION post_search_write();
       DROP TABLE post_search;
