@@ -47,6 +47,8 @@ export class SearchTable1764190000000 implements MigrationInterface {
       INSERT INTO post_search (post_id, search_vector)
         SELECT id, post_search_vector(title, body) FROM post WHERE deleted_at IS NULL;
       CREATE INDEX post_search_vector_idx ON post_search USING gin (search_vector);
+      -- Until autovacuum gets to it, searches would be planned blind on a new table.
+      ANALYZE post_search;
     `);
   }
 
