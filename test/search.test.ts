@@ -5,6 +5,7 @@ import { parseSeedThread } from '../src/demo/seed-thread.js';
 import {
   AskQuestionDocument,
   DeletePostDocument,
+  EditPostDocument,
   LogInDocument,
   PostAnswerDocument,
   PostReplyDocument,
@@ -149,6 +150,14 @@ describe('search on the demo thread', () => {
     expect(seedPostsWhere((text) => entrepreneur(text) && !social(text))).toEqual([]);
   });
 
+  it('should leave out the posts holding an -"excluded phrase"', async () => {
+    const found = await search('économie -"économie libérale"');
+    const expected = seedPostsWhere((text) => /econom/.test(text) && !text.includes('economie liberale'));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(seedPostsWhere((text) => /econom/.test(text)).length);
+    expect(labelsOf(found.edges)).toEqual(expected);
+  });
+
   it('should find the posts holding either word joined by or', async () => {
     const found = await search('podologue or Skilleurs');
     const expected = seedPostsWhere((text) => text.includes('podologue') || /\bskilleurs?\b/.test(text));
@@ -225,6 +234,19 @@ describe('search and writes', () => {
     const titled = await ask('Le quokka est-il un animal heureux ?', 'Je me demande, tout simplement.');
     const found = await search('quokka');
     expect(found.nodes.map((node) => node.id)).toEqual([titled, olderAnswer]);
+  });
+
+  it('should find an edited post by its new title and body, and no longer by the words it lost', async () => {
+    const questionId = await ask('Le pangolin dort-il ?', 'Le pangolin se roule en boule.');
+    const edited = await server.gql(
+      EditPostDocument,
+      { input: { id: questionId, title: 'Le tatou dort-il ?', body: 'Le tatou creuse des terriers.' } },
+      author.token,
+    );
+    expect(edited.errors).toBeUndefined();
+    expect((await search('pangolin')).totalCount).toBe(0);
+    expect((await search('tatou')).nodes.map((node) => node.id)).toEqual([questionId]);
+    expect((await search('terriers')).nodes.map((node) => node.id)).toEqual([questionId]);
   });
 
   it('should leave out a reply once its author deletes it', async () => {

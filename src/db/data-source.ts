@@ -6,6 +6,7 @@ import { ThreadEvents1764160000000 } from './migrations/1764160000000-thread-eve
 import { Search1764170000000 } from './migrations/1764170000000-search.js';
 import { Notifications1764180000000 } from './migrations/1764180000000-notifications.js';
 import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js';
+import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -14,6 +15,7 @@ export const migrations = [
   Search1764170000000,
   Notifications1764180000000,
   Revisions1764190000000,
+  SearchTable1764200000000,
 ];
 
 /** Options of the one pool the process uses. */

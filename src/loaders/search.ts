@@ -79,6 +79,21 @@ export function normalizeQuery(query: string): string {
 /** How many of the most recent matches a search ranks (see searchPage). */
 export const maxRanked = 1000;
 
+/** The ids and vectors of the `maxRanked` most recent matches when `when` holds, sorted by `id` descending. */
+const recent = (when: string, id: string) => `(SELECT s.post_id, s.search_vector FROM post_search s
+  WHERE s.search_vector @@ ${tsquery} AND ${when} ORDER BY ${id} DESC LIMIT ${maxRanked})`;
+
+/**
+ * Walking the ids down stops at the last match needed, quick while matches are common. PostgreSQL
+ * estimates a phrase (a quoted one, or a hyphenated word) as common as its words together, far above
+ * how often they stand side by side, and would walk every post for a rare one: a query that needs a
+ * phrase (one in what the index can search, `querytree`, so not an excluded one) gathers every match
+ * through the GIN index and sorts them instead (`+ 0` hides the id order). The test reads $1 alone,
+ * so PostgreSQL plans only one branch to run.
+ */
+const hasPhrase = `strpos(querytree(${tsquery}), '<') > 0`;
+const recentMatches = `${recent(`NOT ${hasPhrase}`, 's.post_id')} UNION ALL ${recent(hasPhrase, 's.post_id + 0')}`;
+
 /**
  * A page of the posts (questions, answers, replies) that match `query` in websearch_to_tsquery
  * syntax ("quoted phrases", -exclusions, or), best match first among the `maxRanked` most recent
@@ -111,12 +126,8 @@ export async function searchPage(
             ts_headline('french_unaccent', ${escapedText}, ${tsquery}, '${headlineOptions}') AS snippet
        FROM (
          SELECT * FROM (
-           SELECT c.id, (ts_rank_cd(c.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
-             FROM (
-               SELECT p.id, p.search_vector FROM post p
-                WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL
-                ORDER BY p.id DESC LIMIT ${maxRanked}
-             ) c
+           SELECT c.post_id AS id, (ts_rank_cd(c.search_vector, ${tsquery}, 32) * 1e9)::integer AS rank
+             FROM (${recentMatches}) c
          ) r
           WHERE ${after}
           ORDER BY ${orderBy(searchOrdering, 'r')}
@@ -129,7 +140,7 @@ export async function searchPage(
   );
   const count = async (): Promise<number> => {
     const [{ total }]: Array<{ total: number }> = await db.query(
-      `SELECT count(*)::integer AS total FROM post p WHERE p.search_vector @@ ${tsquery} AND p.deleted_at IS NULL`,
+      `SELECT count(*)::integer AS total FROM post_search s WHERE s.search_vector @@ ${tsquery}`,
       [query],
     );
     return total;
