@@ -20,8 +20,8 @@ export interface DataSourceOptions {
   url: string;
   /** Most connections the pool opens. @default 10 */
   poolSize?: number;
-  /** Receives every SQL statement the DataSource runs (tests count them). */
-  onQuery?: (sql: string) => void;
+  /** Receives every SQL statement the DataSource runs, with its parameters (tests count and EXPLAIN them). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** A statement running longer is cancelled and its connection goes back to the pool. @default 10000 */
   statementTimeoutMs?: number;
   /** Told about errors of idle pool connections (a database restart), which must not crash the process. */
@@ -49,7 +49,7 @@ export function createDataSource({
     poolErrorHandler: onPoolError,
     logger: onQuery
       ? {
-          logQuery: (sql: string) => onQuery(sql),
+          logQuery: (sql: string, parameters?: unknown[]) => onQuery(sql, parameters ?? []),
           logQueryError: () => undefined,
           logQuerySlow: () => undefined,
           logSchemaBuild: () => undefined,
