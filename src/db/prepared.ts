@@ -11,20 +11,21 @@ function nameOf(text: string): string {
   return name;
 }
 
-/** The pg pool TypeORM opened for `db` (its `master`: we configure no replicas). */
+/** The pool whose sessions plan prepared statements generically (see data-source.ts). */
 function poolOf(db: DataSource): pg.Pool {
-  return (db.driver as unknown as { master: pg.Pool }).master;
+  return (db.driver as unknown as { slaves: pg.Pool[] }).slaves[0];
 }
 
 /**
- * Runs a read as a named (prepared) statement on the DataSource's own pool and returns its rows.
- * PostgreSQL then parses and plans it once per connection instead of on every call: on the bench
- * data, planning a page's statements cost more than running them. TypeORM's query runner is skipped
- * too; the statement still goes to the DataSource's logger, so tests count it like any other.
+ * Runs a read as a named (prepared) statement with a generic plan, on the DataSource's second pool,
+ * and returns its rows. PostgreSQL then parses and plans it once per connection instead of on every
+ * call: on the bench data, planning a page's statements cost more than running them. TypeORM's query
+ * runner is skipped too; the statement still goes to the DataSource's logger, so tests count it.
  *
- * `text` must come from a bounded set built by code, never from input: each distinct text is
- * prepared on each connection that runs it and kept for that connection's life. Errors are pg's own
- * (not TypeORM's QueryFailedError).
+ * Only for statements whose generic plan is good whatever the values (test/explain.test.ts checks
+ * the page's). `text` must come from a bounded set built by code, never from input: each distinct
+ * text is prepared on each connection that runs it and kept for that connection's life. Errors are
+ * pg's own (not TypeORM's QueryFailedError).
  */
 export async function preparedRows<R extends pg.QueryResultRow>(
   db: DataSource,
