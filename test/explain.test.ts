@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
+import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/data-source.js';
-import { ThreadViewDocument } from './generated/operations.js';
+import { ThreadPageDocument, ThreadViewDocument } from './generated/operations.js';
 import { createTestDatabase, serve } from './support/harness.js';
 
 /*
  * The thread page's statements, captured as the server runs them and EXPLAINed on a forum big enough
- * (12,600 posts, 25,000 votes, analyzed) that PostgreSQL weighs a sequential scan against the indexes
+ * (12,200 posts, 24,460 votes, analyzed) that PostgreSQL weighs a sequential scan against the indexes
  * with real statistics. Forcing `enable_seqscan = off` on a tiny database would only show that some
  * index could serve a statement, not that the planner picks it, so the planner's own choice is checked:
  * the custom plan for the values sent, and the generic plan a prepared statement settles on.
@@ -54,9 +54,10 @@ async function seed(): Promise<void> {
     SELECT p.id, 1 + (p.id * 7 + v * 131) % 1000, 1 FROM post p, generate_series(1, 2) v`);
 }
 
-/** A parameter as an SQL literal for EXECUTE: arrays in PostgreSQL's text form; the statement types them. */
+/** A parameter as an SQL literal for EXECUTE: arrays and bytea in PostgreSQL's text forms; the statement types them. */
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
+  if (Buffer.isBuffer(value)) return pg.escapeLiteral(`\\x${value.toString('hex')}`);
   if (Array.isArray(value)) {
     return pg.escapeLiteral(
       `{${value.map((item) => (item === null ? 'NULL' : JSON.stringify(String(item)))).join(',')}}`,
@@ -96,13 +97,13 @@ async function genericPlan({ sql, parameters }: Statement): Promise<PlanNode> {
   }
 }
 
-/** The statements the server runs for one thread page. */
-async function pageStatements(authorization?: string): Promise<Statement[]> {
+/** The statements the server runs for one thread page, read with `document`. */
+async function pageStatements(document: DocumentNode, authorization?: string): Promise<Statement[]> {
   statements = [];
   const response = await fetch(`${served.server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify({ query: print(ThreadViewDocument), variables: { id: threadId } }),
+    body: JSON.stringify({ query: print(document), variables: { id: threadId } }),
   });
   const body = (await response.json()) as { data?: { question: { answers: { nodes: unknown[] } } }; errors?: unknown };
   expect(body.errors).toBeUndefined();
@@ -142,24 +143,30 @@ afterAll(async () => {
   await database.drop();
 });
 
-describe('the thread page on a forum of 12,600 posts', () => {
+describe('the thread page on a forum of 12,200 posts', () => {
+  // ThreadView as the bench asks for it; ThreadPage adds mentions, follows and the accepted answer.
   it.each([
-    ['anonymous', undefined],
-    ['signed in', 'token'],
-  ])('should read answers, replies and votes through indexes, never a sequential scan (%s)', async (_, signedIn) => {
-    const read = await pageStatements(signedIn ? `Bearer ${token}` : undefined);
-    const ofPosts = read.filter((statement) => /\bFROM post\b/.test(statement.sql));
-    // The question, its answers, their replies.
-    expect(ofPosts.length).toBeGreaterThanOrEqual(3);
-    for (const statement of read) {
-      expect({ sql: statement.sql, custom: seqScans(await customPlan(statement)) }).toEqual({
-        sql: statement.sql,
-        custom: [],
-      });
-      expect({ sql: statement.sql, generic: seqScans(await genericPlan(statement)) }).toEqual({
-        sql: statement.sql,
-        generic: [],
-      });
-    }
-  });
+    ['ThreadView', 'anonymous', ThreadViewDocument],
+    ['ThreadView', 'signed in', ThreadViewDocument],
+    ['ThreadPage', 'anonymous', ThreadPageDocument],
+    ['ThreadPage', 'signed in', ThreadPageDocument],
+  ])(
+    'should read answers, replies and votes through indexes, never a sequential scan (%s, %s)',
+    async (_, viewer, document) => {
+      const read = await pageStatements(document, viewer === 'signed in' ? `Bearer ${token}` : undefined);
+      const ofPosts = read.filter((statement) => /\bFROM post\b/.test(statement.sql));
+      // The question, its answers, their replies.
+      expect(ofPosts.length).toBeGreaterThanOrEqual(3);
+      for (const statement of read) {
+        expect({ sql: statement.sql, custom: seqScans(await customPlan(statement)) }).toEqual({
+          sql: statement.sql,
+          custom: [],
+        });
+        expect({ sql: statement.sql, generic: seqScans(await genericPlan(statement)) }).toEqual({
+          sql: statement.sql,
+          generic: [],
+        });
+      }
+    },
+  );
 });
