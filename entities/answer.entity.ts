@@ -4,7 +4,7 @@ import { Node } from '../resolvers/types/node.js';
 import { Post } from './post.entity.js';
 
 @ChildEntity('answer')
-@ObjectType('Answer', { implements: [Node, Post], description: 'An answer to a question.' })
+@ObjectType('Answer', { implements: [Node, Post], simpleResolvers: true, description: 'An answer to a question.' })
 export class Answer extends Post {
   @Column('integer', { name: 'question_id' })
   questionId: number;

@@ -36,6 +36,8 @@ export abstract class Post {
 
   @Field({
     name: 'bodyHTML',
+    // Named apart from its property: GraphQL's default resolver would look for `bodyHTML`.
+    simple: false,
     description: 'The body rendered to sanitized HTML: bare URLs and @mentions of existing users are links.',
   })
   @Column('text', { name: 'body_html' })

@@ -6,6 +6,7 @@ import { Post } from './post.entity.js';
 @ChildEntity('question')
 @ObjectType('Question', {
   implements: [Node, Post],
+  simpleResolvers: true,
   description: 'What a thread is about: the question that opens it.',
 })
 export class Question extends Post {

@@ -4,7 +4,7 @@ import { Node } from '../resolvers/types/node.js';
 import { Post } from './post.entity.js';
 
 @ChildEntity('reply')
-@ObjectType('Reply', { implements: [Node, Post], description: 'A reply under an answer.' })
+@ObjectType('Reply', { implements: [Node, Post], simpleResolvers: true, description: 'A reply under an answer.' })
 export class Reply extends Post {
   /** The thread the reply belongs to, so thread-wide reads need no join. */
   @Column('integer', { name: 'question_id' })

@@ -4,7 +4,7 @@ import { toGlobalId } from '../src/ids.js';
 import { Node } from '../resolvers/types/node.js';
 
 @Entity('tag')
-@ObjectType('Tag', { implements: Node, description: 'A topic label on questions.' })
+@ObjectType('Tag', { implements: Node, simpleResolvers: true, description: 'A topic label on questions.' })
 export class Tag {
   @PrimaryGeneratedColumn('identity', { name: 'id', generatedIdentity: 'ALWAYS' })
   rowId: number;

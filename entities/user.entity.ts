@@ -4,7 +4,11 @@ import { toGlobalId } from '../src/ids.js';
 import { Node } from '../resolvers/types/node.js';
 
 @Entity('user')
-@ObjectType('User', { implements: Node, description: 'Someone who asks, answers, replies and votes.' })
+@ObjectType('User', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'Someone who asks, answers, replies and votes.',
+})
 export class User {
   @PrimaryGeneratedColumn('identity', { name: 'id', generatedIdentity: 'ALWAYS' })
   rowId: number;

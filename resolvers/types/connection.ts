@@ -1,7 +1,10 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Page } from '../../src/loaders/pagination.js';
 
-@ObjectType('PageInfo', { description: 'Where a page sits in its list (Relay cursor connections).' })
+@ObjectType('PageInfo', {
+  simpleResolvers: true,
+  description: 'Where a page sits in its list (Relay cursor connections).',
+})
 export class PageInfo {
   @Field({ description: 'True when more items follow this page: pass endCursor as `after` to read them.' })
   hasNextPage: boolean;
@@ -18,7 +21,10 @@ export class PageInfo {
 
 /** The default edge of a connection over `node`: `${name}Edge`, a cursor and the node. */
 function edgeOf<T extends object>(name: string, node: abstract new () => T) {
-  @ObjectType(`${name}Edge`, { description: `One ${name.toLowerCase()} in a list, with its cursor.` })
+  @ObjectType(`${name}Edge`, {
+    simpleResolvers: true,
+    description: `One ${name.toLowerCase()} in a list, with its cursor.`,
+  })
   class Edge {
     @Field({ description: 'Opaque cursor of this item: pass it as `after` to read what follows.' })
     cursor: string;

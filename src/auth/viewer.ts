@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { UnauthenticatedError } from '../errors/index.js';
 import { bearerToken, hashToken } from './token.js';
+import { preparedRows } from '../db/prepared.js';
 
 /** Who is asking: the signed-in user and the session their token belongs to. */
 export interface Viewer {
@@ -19,7 +20,8 @@ export async function viewerFromAuthorization(
   const token = bearerToken(authorization);
   if (token === undefined) return null;
   if (token === null) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
-  const rows: Array<{ userId: number; sessionId: number }> = await db.query(
+  const rows = await preparedRows<Viewer>(
+    db,
     `SELECT user_id AS "userId", id AS "sessionId" FROM session
       WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
     [hashToken(token)],

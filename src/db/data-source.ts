@@ -24,12 +24,26 @@ export interface DataSourceOptions {
   url: string;
   /** Most connections the pool opens. @default 10 */
   poolSize?: number;
-  /** Receives every SQL statement the DataSource runs (tests count them). */
-  onQuery?: (sql: string) => void;
+  /** Receives every SQL statement the DataSource runs, with its parameters (tests count and EXPLAIN them). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** A statement running longer is cancelled and its connection goes back to the pool. @default 10000 */
   statementTimeoutMs?: number;
   /** Told about errors of idle pool connections (a database restart), which must not crash the process. */
   onPoolError?: (error: Error) => void;
+}
+
+/**
+ * `url` with sessions that give a prepared statement its generic plan from the first run. Left to
+ * itself, PostgreSQL kept planning the page's statements for their values (a custom plan, which
+ * costs more than running them) because a generic plan's estimate for an array of ids looks dearer.
+ * Only statements whose generic plans are checked go there (src/db/prepared.ts, test/explain.test.ts):
+ * a search, say, needs plans made for its words.
+ */
+function withGenericPlans(url: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', `${options ? `${options} ` : ''}-c plan_cache_mode=force_generic_plan`);
+  return parsed.toString();
 }
 
 /** Creates (not initializes) the DataSource. Migrations run explicitly, never `synchronize`. */
@@ -42,7 +56,9 @@ export function createDataSource({
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
-    url,
+    // Two pools on the one database, both opened, guarded and closed by TypeORM: everything runs on
+    // the first; the page's prepared reads run on the second, whose sessions plan them generically.
+    replication: { master: { url }, slaves: [{ url: withGenericPlans(url) }] },
     entities,
     migrations,
     migrationsTableName: 'migration',
@@ -53,7 +69,7 @@ export function createDataSource({
     poolErrorHandler: onPoolError,
     logger: onQuery
       ? {
-          logQuery: (sql: string) => onQuery(sql),
+          logQuery: (sql: string, parameters?: unknown[]) => onQuery(sql, parameters ?? []),
           logQueryError: () => undefined,
           logQuerySlow: () => undefined,
           logSchemaBuild: () => undefined,

@@ -191,6 +191,8 @@ interface Scope {
   variables: Readonly<Record<string, unknown>> | undefined;
   /** Each fragment's measure, computed once per operation; `null` while it is being computed (a cycle). */
   memo: Map<string, OperationMeasure | null>;
+  /** Set when a page size came from a variable: the measure then holds for these variables only. */
+  readsVariables: boolean;
 }
 
 /** The page size a connection field asks for: its `first`, clamped to 0..100 (past that, the resolver refuses). */
@@ -200,6 +202,7 @@ function pageSizeOf(scope: Scope, node: FieldNode, field: GraphQLField<unknown, 
   const argument = node.arguments?.find((arg) => arg.name.value === 'first');
   let value: unknown = definition.defaultValue;
   if (argument?.value.kind === Kind.VARIABLE) {
+    scope.readsVariables = true;
     const name = argument.value.name.value;
     const declared = scope.operation.variableDefinitions?.find((variable) => variable.variable.name.value === name);
     // Unknown before the variables come (validation results are cached per document): the variable's
@@ -303,9 +306,36 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   variables?: Readonly<Record<string, unknown>>,
 ): OperationMeasure {
-  const scope: Scope = { schema, fragments: fragmentsOf(document), operation, variables, memo: new Map() };
-  return measureSelections(scope, operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
+  return measureInScope(schema, document, operation, variables).measure;
 }
+
+function measureInScope(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): { measure: OperationMeasure; readsVariables: boolean } {
+  const scope: Scope = {
+    schema,
+    fragments: fragmentsOf(document),
+    operation,
+    variables,
+    memo: new Map(),
+    readsVariables: false,
+  };
+  const measure = measureSelections(
+    scope,
+    operation.selectionSet,
+    schema.getRootType(operation.operation) ?? undefined,
+  );
+  return { measure, readsVariables: scope.readsVariables };
+}
+
+/**
+ * Costs that no variable changes, by schema, document and operation name. Apollo hands every request
+ * of a cached document the same DocumentNode, so such a document is measured once, not per request.
+ */
+const fixedCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
 
 /**
  * The cost of an operation: how many objects it can return, counted before it runs. Every field of
@@ -323,11 +353,20 @@ export function operationCost(
   document: DocumentNode,
   { operationName, variables }: { operationName?: string | null; variables?: Readonly<Record<string, unknown>> } = {},
 ): number {
+  let bySchema = fixedCosts.get(schema);
+  if (!bySchema) fixedCosts.set(schema, (bySchema = new WeakMap()));
+  let byName = bySchema.get(document);
+  if (!byName) bySchema.set(document, (byName = new Map()));
+  const known = byName.get(operationName ?? '');
+  if (known !== undefined) return known;
   const operation = document.definitions.find(
     (definition): definition is OperationDefinitionNode =>
       definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
   );
-  return operation ? measureOperation(schema, document, operation, variables).cost : 0;
+  if (!operation) return 0;
+  const { measure, readsVariables } = measureInScope(schema, document, operation, variables);
+  if (!readsVariables) byName.set(operationName ?? '', measure.cost);
+  return measure.cost;
 }
 
 /** One measure of each operation of the document under validation, shared by the three rules below. */
@@ -460,16 +499,27 @@ export function withLimitCodes(
   };
 }
 
+/** How many accepted document texts {@link refuseLargeDocuments} remembers (at most 15,000 characters each). */
+const acceptedTextsKept = 500;
+
 /**
  * Express middleware for the GraphQL endpoint, after the JSON parser: refuses a query over the
  * character or token limit before anything parses it, with status 400 and a GraphQL error body
  * (code GRAPHQL_VALIDATION_FAILED, `extensions.limit`, the request id from `res.locals.requestId`).
  */
 export function refuseLargeDocuments(limits: QueryLimits = queryLimits): RequestHandler {
+  // Clients send the same few documents over and over: each text found within the limits is lexed
+  // once. A bounded set, forgotten all at once when full.
+  const accepted = new Set<string>();
   return (req, res, next) => {
     const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
-    const refusal = typeof query === 'string' ? checkDocumentText(query, limits) : undefined;
-    if (!refusal) return next();
+    if (typeof query !== 'string' || accepted.has(query)) return next();
+    const refusal = checkDocumentText(query, limits);
+    if (!refusal) {
+      if (accepted.size >= acceptedTextsKept) accepted.clear();
+      accepted.add(query);
+      return next();
+    }
     const requestId = res.locals.requestId as string | undefined;
     res.status(400).json({ errors: [{ message: refusal.message, extensions: { ...refusal.extensions, requestId } }] });
   };

@@ -1,6 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -175,6 +178,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { db } = app;
   const web = express();
   web.set('trust proxy', options.trustProxy ?? false);
+  // An ETag would hash every response body, and no client revalidates a POSTed query.
+  web.set('etag', false);
   const httpServer: Server = createServer(web);
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -246,6 +251,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // We set no cache hints; left on, it wraps every field's resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(log),
       queryBudgetPlugin(app.rateLimits),
       {

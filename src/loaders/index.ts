@@ -55,9 +55,10 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
   const reader: PostReader = {
     viewerId: userId,
     read: (row) => {
-      const { post, author, viewerValue } = splitPostRead(row);
+      const { post, author, viewerValue, tags } = splitPostRead(row);
       loaders.user.prime(author.rowId, author);
       loaders.viewerVote.prime(post.rowId, viewerValue);
+      if (tags) loaders.tagsOfQuestion.prime(post.rowId, tags);
       return post;
     },
   };

@@ -11,6 +11,7 @@ import {
   type PageArgs,
 } from './pagination.js';
 import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
+import { preparedRows } from '../db/prepared.js';
 
 /** One page of the posts of one parent: the answers of a question, the replies of an answer, … */
 export interface ChildPageKey extends PageArgs {
@@ -74,18 +75,21 @@ async function selectPages(
   const cursorArrays = ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null)));
   const cursorColumns = ordering.keys.map((_, i) => `c${i}`);
   const last = cursorColumns.length - 1;
-  const unnestArgs = ordering.keys.map((key, i) => `$${i + 5}::${key.type}[]`).join(', ');
-  const { select, join } = postReadColumns('$4');
-  return db.query(
+  const unnestArgs = ordering.keys.map((key, i) => `$${i + 4}::${key.type}[]`).join(', ');
+  const { select, join } = postReadColumns('$3');
+  // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
+  // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
+  return preparedRows(
+    db,
     `SELECT k.i::integer AS "keyIndex", c.*
-       FROM unnest($2::integer[], $3::integer[], ${unnestArgs}) WITH ORDINALITY AS k(parent, lim, ${cursorColumns.join(', ')}, i)
+       FROM unnest($1::integer[], $2::integer[], ${unnestArgs}) WITH ORDINALITY AS k(parent, lim, ${cursorColumns.join(', ')}, i)
        CROSS JOIN LATERAL (
          SELECT ${select} FROM post p ${join}
-          WHERE p.${list.parentColumn} = k.parent AND p.kind = $1 AND p.deleted_at IS NULL
+          WHERE p.${list.parentColumn} = k.parent AND p.kind = '${list.kind}' AND p.deleted_at IS NULL
             AND (k.c${last} IS NULL OR ${afterCondition(ordering, 'p', (i) => `k.c${i}`)})
           ORDER BY ${orderBy(ordering, 'p')}
           LIMIT k.lim + 1
        ) c`,
-    [list.kind, keys.map((key) => key.parentId), keys.map((key) => key.first), viewerId, ...cursorArrays],
+    [keys.map((key) => key.parentId), keys.map((key) => key.first), viewerId, ...cursorArrays],
   );
 }

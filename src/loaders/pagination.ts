@@ -105,6 +105,19 @@ export function orderBy(ordering: Ordering, alias: string): string {
   return ordering.keys.map((k) => `${alias}.${k.column} ${k.descending ? 'DESC' : 'ASC'}`).join(', ');
 }
 
+/**
+ * An edge whose cursor is encoded only when read: most pages are asked for their nodes alone. The
+ * getter is an own enumerable property, so `{ ...edge }` still copies the cursor.
+ */
+function edgeOf<N>(ordering: Ordering, scope: ListScope, row: Record<string, unknown>, node: N) {
+  return {
+    node,
+    get cursor(): string {
+      return encodeCursor(ordering, scope, row);
+    },
+  };
+}
+
 /** Turns `first + 1` fetched rows into a page: the extra row only tells that there is a next page. */
 export function toPage<T extends Record<string, unknown>, N>(
   ordering: Ordering,
@@ -117,7 +130,7 @@ export function toPage<T extends Record<string, unknown>, N>(
   const hasNextPage = rows.length > args.first;
   const kept = hasNextPage ? rows.slice(0, args.first) : rows;
   return {
-    edges: kept.map((row) => ({ cursor: encodeCursor(ordering, scope, row), node: toNode(row) })),
+    edges: kept.map((row) => edgeOf(ordering, scope, row, toNode(row))),
     hasNextPage,
     hasPreviousPage: args.after != null,
     totalCount,

@@ -3,12 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
 import { inKeyOrder } from './batch.js';
 import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
+import { preparedRows } from '../db/prepared.js';
 
 /** Posts that are not deleted, by row id: a question, an answer or a reply, as its own class. */
 export function postLoader(db: DataSource, reader: PostReader): DataLoader<number, Post | null> {
   const { select, join } = postReadColumns('$2');
   return new DataLoader(async (ids) => {
-    const rows: PostReadRow[] = await db.query(
+    const rows = await preparedRows<PostReadRow>(
+      db,
       `SELECT ${select} FROM post p ${join} WHERE p.id = ANY($1::integer[]) AND p.deleted_at IS NULL`,
       [ids, reader.viewerId],
     );

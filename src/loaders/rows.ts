@@ -19,17 +19,25 @@ export const userColumns = `u.id AS "rowId", u.username, u.display_name AS "disp
 
 export const tagColumns = `t.id AS "rowId", t.name, t.question_count AS "questionCount"`;
 
+/** {@link tagColumns} as the arguments of json_build_object. */
+const tagJson = `'rowId', t.id, 'name', t.name, 'questionCount', t.question_count`;
+
 export type PostRow = Record<string, unknown> & { kind: PostKind };
 
 /**
- * What rides along with each post row a loader reads: its author and the viewer's vote. They prime
- * the user and viewerVote loaders, so a page costs no statement per level for them.
+ * What rides along with each post row a loader reads: its author, the viewer's vote and, for a
+ * question, its tags. They prime the user, viewerVote and tagsOfQuestion loaders, so a page costs
+ * no statement per level for them.
  */
 export function postReadColumns(viewerParam: string): { select: string; join: string } {
   return {
     select: `${postColumns}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
       u.bio AS "authorBio", u.reputation AS "authorReputation", u.created_at AS "authorCreatedAt",
-      vv.value AS "viewerValue"`,
+      vv.value AS "viewerValue",
+      CASE WHEN p.kind = 'question' THEN (
+        SELECT coalesce(json_agg(json_build_object(${tagJson}) ORDER BY qt.position), '[]')
+          FROM question_tag qt JOIN tag t ON t.id = qt.tag_id WHERE qt.question_id = p.id
+      ) END AS "tags"`,
     join: `JOIN "user" u ON u.id = p.author_id
       LEFT JOIN vote vv ON vv.post_id = p.id AND vv.user_id = ${viewerParam}`,
   };
@@ -43,11 +51,27 @@ export type PostReadRow = PostRow & {
   authorReputation: number;
   authorCreatedAt: Date;
   viewerValue: 1 | -1 | null;
+  /** A question's tags in order; null for answers and replies. */
+  tags: Array<Record<string, unknown>> | null;
 };
 
-/** Splits a {@link PostReadRow} into the post, its author and the viewer's vote. */
-export function splitPostRead(row: PostReadRow): { post: Post; author: User; viewerValue: 1 | -1 | null } {
-  const { authorUsername, authorDisplayName, authorBio, authorReputation, authorCreatedAt, viewerValue, ...post } = row;
+/** Splits a {@link PostReadRow} into the post, its author, the viewer's vote and a question's tags. */
+export function splitPostRead(row: PostReadRow): {
+  post: Post;
+  author: User;
+  viewerValue: 1 | -1 | null;
+  tags: Tag[] | null;
+} {
+  const {
+    authorUsername,
+    authorDisplayName,
+    authorBio,
+    authorReputation,
+    authorCreatedAt,
+    viewerValue,
+    tags,
+    ...post
+  } = row;
   const author = toUser({
     rowId: row.authorId,
     username: authorUsername,
@@ -56,7 +80,7 @@ export function splitPostRead(row: PostReadRow): { post: Post; author: User; vie
     reputation: authorReputation,
     createdAt: authorCreatedAt,
   });
-  return { post: toPost(post as PostRow), author, viewerValue };
+  return { post: toPost(post as PostRow), author, viewerValue, tags: tags && tags.map(toTag) };
 }
 
 const postClasses = { question: Question, answer: Answer, reply: Reply } as const;

@@ -3,11 +3,13 @@ import type { DataSource } from 'typeorm';
 import type { Tag } from '../../entities/tag.entity.js';
 import { groupedInKeyOrder, inKeyOrder } from './batch.js';
 import { tagColumns, toTag } from './rows.js';
+import { preparedRows } from '../db/prepared.js';
 
 /** The tags of each question, in the order the author gave them. */
 export function tagsOfQuestionLoader(db: DataSource): DataLoader<number, Tag[]> {
   return new DataLoader(async (questionIds) => {
-    const rows: Array<Record<string, unknown>> = await db.query(
+    const rows = await preparedRows(
+      db,
       `SELECT qt.question_id AS "questionId", ${tagColumns} FROM question_tag qt JOIN tag t ON t.id = qt.tag_id
         WHERE qt.question_id = ANY($1::integer[]) ORDER BY qt.question_id, qt.position`,
       [questionIds],

@@ -3,14 +3,12 @@ import type { DataSource } from 'typeorm';
 import type { User } from '../../entities/user.entity.js';
 import { groupedInKeyOrder, inKeyOrder } from './batch.js';
 import { toUser, userColumns } from './rows.js';
+import { preparedRows } from '../db/prepared.js';
 
 /** Users by row id: the authors of every post on a page in one statement. */
 export function userLoader(db: DataSource): DataLoader<number, User | null> {
   return new DataLoader(async (ids) => {
-    const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT ${userColumns} FROM "user" u WHERE u.id = ANY($1::integer[])`,
-      [ids],
-    );
+    const rows = await preparedRows(db, `SELECT ${userColumns} FROM "user" u WHERE u.id = ANY($1::integer[])`, [ids]);
     return inKeyOrder(ids, rows, (row) => row.rowId as number, toUser, null);
   });
 }
@@ -29,7 +27,8 @@ export function userByUsernameLoader(db: DataSource): DataLoader<string, User | 
 /** The users each post @mentions, in order of first mention. */
 export function mentionsLoader(db: DataSource): DataLoader<number, User[]> {
   return new DataLoader(async (postIds) => {
-    const rows: Array<Record<string, unknown>> = await db.query(
+    const rows = await preparedRows(
+      db,
       `SELECT m.post_id AS "postId", ${userColumns} FROM post_mention m JOIN "user" u ON u.id = m.user_id
         WHERE m.post_id = ANY($1::integer[]) ORDER BY m.post_id, m.position`,
       [postIds],
