@@ -176,7 +176,8 @@ describe('revisions', () => {
     await holder.query('SELECT id FROM post WHERE id = $1 FOR UPDATE', [rowId]);
     const edits = Promise.all([edit({ id: question.id, body: 'edit A' }), edit({ id: question.id, body: 'edit B' })]);
     for (;;) {
-      const [{ waiting }]: Array<{ waiting: number }> = await holder.query(
+      // Asked outside the holder's transaction, which would keep seeing its first snapshot of the activity.
+      const [{ waiting }]: Array<{ waiting: number }> = await server.db.query(
         `SELECT count(*)::integer AS waiting FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
