@@ -93,9 +93,10 @@ export async function spawnNode(
   output: string[],
   cleanups: Array<() => Promise<unknown>>,
   log: (line: string) => void,
+  nodeArgs: readonly string[] = [],
 ): Promise<Served> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,7 @@ import { runFanOut, type FanOutPlan, type FanOutResult, type FanOutVote } from '
  * BENCH_DATABASE_URL: use that PostgreSQL instead of an embedded one (a database is made and dropped).
  * BENCH_SECONDS / BENCH_WARMUP_SECONDS shorten the timed runs (default 20 and 5) for a quick try.
  * BENCH_ONLY: a comma-separated subset of page, search, fanout, writes (default: all four).
+ * BENCH_SERVICE_NODE_ARGS: options for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       serviceOutput,
       cleanups,
       log,
+      (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
     );
     return { ...served, url: `${served.url}/graphql` };
   };

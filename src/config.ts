@@ -22,6 +22,8 @@ export interface Config {
   eventRetentionSeconds: number;
   /** A SQL statement running longer is cancelled (the request's time budget in the database). @default 10000 */
   statementTimeoutMs: number;
+  /** Most connections each of the process's two pools opens to PostgreSQL. @default 10 */
+  poolSize: number;
   /** Failed log-ins in a row for one username from one address before a lockout. 0: no limit. @default 10 */
   loginFailuresPerUser: number;
   /** How long that lockout lasts, in seconds; 0: a day from the first failure. @default 900 (15 minutes) */
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     eventRetentionSeconds: intFrom(env.EVENT_RETENTION_SECONDS, 7 * 24 * 3600, 'EVENT_RETENTION_SECONDS'),
     statementTimeoutMs: intFrom(env.STATEMENT_TIMEOUT_MS, 10_000, 'STATEMENT_TIMEOUT_MS'),
+    poolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
     loginFailuresPerUser: intFrom(env.LOGIN_FAILURES_PER_USER, 10, 'LOGIN_FAILURES_PER_USER'),
     loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 900, 'LOGIN_LOCKOUT_SECONDS'),
     loginFailuresPerIpPerDay: intFrom(env.LOGIN_FAILURES_PER_IP_PER_DAY, 100, 'LOGIN_FAILURES_PER_IP_PER_DAY'),

@@ -24,6 +24,7 @@ if (url === undefined) {
 const db = await openDatabase({
   url,
   statementTimeoutMs: config.statementTimeoutMs,
+  poolSize: config.poolSize,
   onPoolError: (error) => log.warn('database connection lost', { error: error.message }),
 });
 const realtime = createRealtime(config.redisUrl);
