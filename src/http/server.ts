@@ -19,8 +19,8 @@ import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
 import { socketLimits, type SocketLimits } from './transport-limits.js';
 import { graphiqlRouter } from './graphiql.js';
+import { documentCache, subscribeShared } from './fan-out.js';
 import {
-  checkSource,
   operationCost,
   queryLimitRules,
   queryLimits,
@@ -182,10 +182,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
+  const documentOf = documentCache(schema, validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }));
   const wsCleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       schema,
-      validate: validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }),
       connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
@@ -200,19 +200,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
       },
       onSubscribe: (ctx, _id, payload) => {
-        const refused = checkSource(payload.query);
-        if (refused) return [refused];
+        const checked = documentOf(payload.query);
+        if ('errors' in checked) return checked.errors;
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;
-        if (active < limits.subscriptionsPerSocket) return undefined;
-        return [
-          new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
-            field: 'subscription',
-            rule: 'perSocket',
-            max: limits.subscriptionsPerSocket,
-          }),
-        ];
+        if (active >= limits.subscriptionsPerSocket) {
+          return [
+            new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
+              field: 'subscription',
+              rule: 'perSocket',
+              max: limits.subscriptionsPerSocket,
+            }),
+          ];
+        }
+        return {
+          schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
+      subscribe: subscribeShared,
       context: (ctx) => {
         const { viewer, clientIp } = ctx.extra.caller as Caller;
         const backlog = {
