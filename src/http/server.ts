@@ -227,7 +227,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time'),
         };
-        return { ...createContext(app, viewer, randomUUID(), clientIp), backlog };
+        // Not spread: that would make the context's loaders, which it builds on first use.
+        return Object.assign(createContext(app, viewer, randomUUID(), clientIp), { backlog });
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         return result.errors
