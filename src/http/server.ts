@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { viewerFromAuthorization, type Viewer } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
@@ -168,6 +168,11 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
+function closeSlowConsumer(socket: WebSocket): void {
+  socket.close(1008, 'Slow consumer: messages were not read in time');
+}
+
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
@@ -225,12 +230,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const { viewer, clientIp } = ctx.extra.caller as Caller;
         const backlog = {
           maxPending: limits.pendingEventsPerOperation,
-          overflow: () => ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time'),
+          overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         // Not spread: that would make the context's loaders, which it builds on first use.
         return Object.assign(createContext(app, viewer, randomUUID(), clientIp), { backlog });
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
+        const { socket } = ctx.extra;
+        if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
         return result.errors
           ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error)) }
           : undefined;
