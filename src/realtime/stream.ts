@@ -19,6 +19,21 @@ export interface Backlog {
   overflow(): void;
 }
 
+/** How one watcher takes a thread's events. */
+export interface WatchOptions {
+  /** Which events it wants. @default all */
+  wanted?: EventFilter;
+  /** What to do when it does not keep up. @default queue without bound */
+  backlog?: Backlog;
+  /**
+   * Skip a SCORE_CHANGED whose post has a newer one already queued for this watcher: a watcher that
+   * is behind gets the post's last score rather than every step of a vote storm. Nothing is delayed,
+   * and the last score of each post is always delivered. Not for streams that promise every event.
+   * @default false
+   */
+  latestScoresOnly?: boolean;
+}
+
 /**
  * Every event of a thread, each exactly once and in commit order: first those committed after
  * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
@@ -34,8 +49,7 @@ export async function threadEventStream(
   realtime: Realtime,
   questionId: number,
   afterSeq: number | null,
-  wanted: EventFilter = () => true,
-  backlog?: Backlog,
+  { wanted = () => true, backlog, latestScoresOnly = false }: WatchOptions = {},
 ): Promise<Repeater<ThreadEventMessage>> {
   const live = listenNow(realtime.pubsub.subscribe('thread', questionId));
   const state = await threadEventState(db, questionId);
@@ -59,13 +73,22 @@ export async function threadEventStream(
     let last = afterSeq ?? state.lastSeq;
     // One link per delivery, so events go out one after another even when reading the outbox.
     let chain = Promise.resolve();
+    // Per post, the number of the newest SCORE_CHANGED received and not yet delivered.
+    const newestScore = new Map<number, number>();
+    const superseded = (event: ThreadEventMessage): boolean => {
+      if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED') return false;
+      const newest = newestScore.get(event.postId) ?? event.seq;
+      if (newest === event.seq) newestScore.delete(event.postId);
+      return newest > event.seq;
+    };
     const deliver = async (event: ThreadEventMessage): Promise<void> => {
       if (event.seq <= last) return;
       last = event.seq;
-      if (await wanted(event)) await push(event);
+      if (!superseded(event) && (await wanted(event))) await push(event);
     };
     let pending = 0;
     const receive = (event: ThreadEventMessage): void => {
+      if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
       pending += 1;
       if (backlog && pending > backlog.maxPending) {
         backlog.overflow();
