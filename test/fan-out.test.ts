@@ -9,6 +9,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { documentCache, readsViewer, subscribeShared } from '../src/http/fan-out.js';
+import { sharedListening } from '../src/realtime/listen.js';
 
 /** A thread whose `ticked` events carry a score; counts how often each field is resolved. */
 function tickSchema() {
@@ -157,5 +158,35 @@ describe('documentCache', () => {
     documentFrom(documentOf, 'subscription C { ticked }');
     expect(documentFrom(documentOf, 'subscription A { ticked }')).toBe(a);
     expect(documentFrom(documentOf, 'subscription B { ticked }')).not.toBe(b);
+  });
+});
+
+describe('sharedListening', () => {
+  it('should open one source per key whatever its listeners, hand each of them every item, and close it with the last', async () => {
+    const opened: string[] = [];
+    const closed: string[] = [];
+    const publishers = new Map<string, (item: number) => void>();
+    const listen = sharedListening((key: string) => {
+      opened.push(key);
+      return new Repeater<number>(async (push, stop) => {
+        publishers.set(key, (item) => void push(item));
+        await stop;
+        closed.push(key);
+      });
+    });
+    const listeners = [listen('a'), listen('a'), listen('a'), listen('b')];
+    const received = listeners.map(() => [] as number[]);
+    listeners.forEach((listener, i) => listener.deliverTo((item) => received[i].push(item)));
+    publishers.get('a')!(1);
+    publishers.get('b')!(2);
+    await new Promise((settle) => setImmediate(settle));
+    expect(opened).toEqual(['a', 'b']);
+    expect(received).toEqual([[1], [1], [1], [2]]);
+
+    await listeners[0].stop();
+    await listeners[1].stop();
+    expect(closed).toEqual([]);
+    await listeners[2].stop();
+    expect(closed).toEqual(['a']);
   });
 });

@@ -1,7 +1,6 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
-import { listenNow } from './listen.js';
 import { eventsAfter, threadEventState } from './outbox.js';
 import type { Realtime } from './pubsub.js';
 import type { ThreadEventMessage } from './topics.js';
@@ -38,7 +37,7 @@ export interface WatchOptions {
  * Every event of a thread, each exactly once and in commit order: first those committed after
  * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
  *
- * It listens before it reads (see {@link listenNow}), so nothing falls between the two. A live event that arrives after a
+ * It listens before it reads (see {@link Realtime.listenToThread}), so nothing falls between the two. A live event that arrives after a
  * gap (published late, or by another instance) brings the missing ones from the outbox first, and
  * anything at or below the last number sent is dropped: no gap, no duplicate at the seam.
  * NOT_FOUND when the question does not exist; BAD_USER_INPUT when `afterSeq` is older than what the
@@ -51,7 +50,7 @@ export async function threadEventStream(
   afterSeq: number | null,
   { wanted = () => true, backlog, latestScoresOnly = false }: WatchOptions = {},
 ): Promise<Repeater<ThreadEventMessage>> {
-  const live = listenNow(realtime.pubsub.subscribe('thread', questionId));
+  const live = realtime.listenToThread(questionId);
   const state = await threadEventState(db, questionId);
   const problem =
     state === null
