@@ -19,9 +19,23 @@ const questionIdArg = {
     'idType) for another kind of id.',
 };
 
+/** Whether each pushed event's post still exists, asked once per event whatever its watchers. */
+const postExists = new WeakMap<ThreadEventMessage, Promise<boolean>>();
+
 /** The thread's events of one kind whose post still exists: deleted posts are pushed to no one. */
 function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
-  return async (event) => event.kind === kind && (await ctx.loadersFor(event).post.load(event.postId)) !== null;
+  return (event) => {
+    if (event.kind !== kind) return false;
+    let exists = postExists.get(event);
+    if (exists === undefined) {
+      exists = ctx
+        .loadersFor(event)
+        .post.load(event.postId)
+        .then((post) => post !== null);
+      postExists.set(event, exists);
+    }
+    return exists;
+  };
 }
 
 function watch({ args, context }: Subscribe, options: Pick<WatchOptions, 'wanted' | 'latestScoresOnly'> = {}) {
