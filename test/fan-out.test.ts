@@ -8,7 +8,7 @@ import {
   type ExecutionResult,
   type GraphQLObjectType,
 } from 'graphql';
-import { documentCache, readsViewer, subscribeShared } from '../src/http/fan-out.js';
+import { documentCache, readsViewer, sharedSubscriptions, type Outlet } from '../src/http/fan-out.js';
 import { sharedListening } from '../src/realtime/listen.js';
 
 /** A thread whose `ticked` events carry a score; counts how often each field is resolved. */
@@ -37,8 +37,10 @@ function tickSchema() {
   return { schema, resolved, publish };
 }
 
-async function subscribed(args: ExecutionArgs): Promise<AsyncIterator<ExecutionResult>> {
-  const results = await subscribeShared(args);
+const subscribeShared = sharedSubscriptions((result) => result);
+
+async function subscribed(args: ExecutionArgs, subscribe = subscribeShared, outlet?: Outlet) {
+  const results = await subscribe(args, outlet);
   if (!(Symbol.asyncIterator in results)) throw new Error(JSON.stringify(results));
   return results[Symbol.asyncIterator]();
 }
@@ -97,6 +99,39 @@ describe('subscribeShared', () => {
       await Promise.all(pending);
     }
     expect(resolved.score).toBe(4);
+  });
+
+  it('should write each result to the outlets as one `next` message, serialized once for every watcher', async () => {
+    const { schema, resolved, publish } = tickSchema();
+    const formatted: ExecutionResult[] = [];
+    const subscribe = sharedSubscriptions((result) => {
+      formatted.push(result);
+      return result;
+    });
+    const document = parse('subscription { ticked(thread: 1) { score } }');
+    const sent: string[] = [];
+    let allSent: () => void = () => undefined;
+    const written = new Promise<void>((resolve) => (allSent = resolve));
+    const send = async (message: string) => {
+      if (sent.push(message) === 3) allSent();
+    };
+    const watchers = await Promise.all(
+      ['1', '1', 'b'].map((id) =>
+        subscribed({ schema, document, contextValue: { viewer: null } }, subscribe, { id, send }),
+      ),
+    );
+    // Each watcher writes its results rather than yielding them.
+    for (const watcher of watchers) void watcher.next();
+    publish({ score: 4 });
+    await written;
+    const payload = '{"data":{"ticked":{"score":4}}}';
+    expect(sent).toEqual([
+      `{"id":"1","type":"next","payload":${payload}}`,
+      `{"id":"1","type":"next","payload":${payload}}`,
+      `{"id":"b","type":"next","payload":${payload}}`,
+    ]);
+    expect(formatted).toHaveLength(1);
+    expect(resolved.score).toBe(1);
   });
 
   it('should stop listening at once when the watcher leaves while waiting for an event', async () => {

@@ -83,6 +83,14 @@ function executeOnce(args: ExecutionArgs, event: unknown, key: string): Promise<
   return result;
 }
 
+/** Where one watcher's results go, written by {@link sharedSubscriptions} rather than by graphql-ws. */
+export interface Outlet {
+  /** The operation's id, as its client chose it. */
+  id: string;
+  /** Writes one whole message; resolves once the socket took it, so messages go out one at a time. */
+  send(message: string): Promise<void>;
+}
+
 /**
  * A `subscribe` for graphql-ws that executes each pushed event once per distinct operation,
  * variables and, only when the document {@link readsViewer}, viewer: every watcher asking the same
@@ -90,27 +98,45 @@ function executeOnce(args: ExecutionArgs, event: unknown, key: string): Promise<
  * for one watcher as for ten thousand. Events are shared by identity: pub/sub hands one object to all
  * of a process's listeners, while an event read back from the outbox (a replay) is executed for its
  * watcher alone. The subscribe resolver itself (the filter, the backlog) still runs per watcher.
+ *
+ * Given an {@link Outlet}, it also writes each result itself as a graphql-transport-ws `next`
+ * message whose payload, `format(result)` as JSON, is serialized once per result: the stream then
+ * yields nothing to graphql-ws, which still sends the errors and the `complete` that end it.
  */
-export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
-  const events = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in events)) return events;
-  const viewer = readsViewer(args.document) ? ((args.contextValue as Context).viewer?.userId ?? 'anonymous') : '';
-  const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${viewer}`;
-  const source = events[Symbol.asyncIterator]();
-  // An object rather than an async generator: a generator cannot be returned while it awaits the next
-  // event, which would keep an unsubscribed watcher listening until its thread's next event.
-  const results: AsyncIterableIterator<ExecutionResult> & { return(): Promise<IteratorResult<ExecutionResult>> } = {
-    next: async () => {
-      const step = await source.next();
-      return step.done
-        ? { done: true, value: undefined }
-        : { done: false, value: await executeOnce(args, step.value, key) };
-    },
-    return: async () => {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => results,
+export function sharedSubscriptions(
+  format: (result: ExecutionResult) => unknown,
+): (args: ExecutionArgs, outlet?: Outlet) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  const payloads = new WeakMap<ExecutionResult, string>();
+  const payloadOf = (result: ExecutionResult): string => {
+    let payload = payloads.get(result);
+    if (payload === undefined) payloads.set(result, (payload = JSON.stringify(format(result))));
+    return payload;
   };
-  return results;
+  return async (args, outlet) => {
+    const events = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in events)) return events;
+    const viewer = readsViewer(args.document) ? ((args.contextValue as Context).viewer?.userId ?? 'anonymous') : '';
+    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${viewer}`;
+    const prefix = outlet && `{"id":${JSON.stringify(outlet.id)},"type":"next","payload":`;
+    const source = events[Symbol.asyncIterator]();
+    // An object rather than an async generator: a generator cannot be returned while it awaits the
+    // next event, which would keep an unsubscribed watcher listening until its thread's next event.
+    const results: AsyncIterableIterator<ExecutionResult> & { return(): Promise<IteratorResult<ExecutionResult>> } = {
+      next: async () => {
+        for (;;) {
+          const step = await source.next();
+          if (step.done) return { done: true, value: undefined };
+          const result = await executeOnce(args, step.value, key);
+          if (!outlet) return { done: false, value: result };
+          await outlet.send(`${prefix}${payloadOf(result)}}`);
+        }
+      },
+      return: async () => {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => results,
+    };
+    return results;
+  };
 }

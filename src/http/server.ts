@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -19,7 +19,7 @@ import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
 import { socketLimits, type SocketLimits } from './transport-limits.js';
 import { graphiqlRouter } from './graphiql.js';
-import { documentCache, subscribeShared } from './fan-out.js';
+import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
 import {
   operationCost,
   queryLimitRules,
@@ -173,6 +173,23 @@ function closeSlowConsumer(socket: WebSocket): void {
   socket.close(1008, 'Slow consumer: messages were not read in time');
 }
 
+/**
+ * Sends one message, resolving once the socket took it (at once when it is closing); a socket
+ * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
+ */
+function sendBounded(socket: WebSocket, message: string, limits: SocketLimits): Promise<void> {
+  if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+  return new Promise((resolve, reject) => {
+    if (socket.readyState !== socket.OPEN) return resolve();
+    socket.send(message, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** A result as WebSocket clients get it: errors without a contract code masked (see maskError). */
+function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
+  return errors ? { ...rest, errors: errors.map((error) => maskError(error.toJSON(), error)) } : rest;
+}
+
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
@@ -187,6 +204,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
+  const subscribeShared = sharedSubscriptions(maskedResult);
+  // Where each subscription's pushed results are written, by its context.
+  const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(schema, validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }));
   const wsCleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
@@ -225,23 +245,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           variableValues: payload.variables,
         };
       },
-      subscribe: subscribeShared,
-      context: (ctx) => {
+      subscribe: (args) => subscribeShared(args, outlets.get(args.contextValue as Context)),
+      context: (ctx, id) => {
         const { viewer, clientIp } = ctx.extra.caller as Caller;
         const backlog = {
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         // Not spread: that would make the context's loaders, which it builds on first use.
-        return Object.assign(createContext(app, viewer, randomUUID(), clientIp), { backlog });
+        const context = Object.assign(createContext(app, viewer, randomUUID(), clientIp), { backlog });
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
+        return context;
       },
-      onNext: (ctx, _id, _payload, _args, result) => {
-        const { socket } = ctx.extra;
-        if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
-        return result.errors
-          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error)) }
-          : undefined;
-      },
+      onNext: (_ctx, _id, _payload, _args, result) => maskedResult(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },
     wsServer,
