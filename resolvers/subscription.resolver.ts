@@ -6,7 +6,7 @@ import { Reply } from '../entities/reply.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
-import type { EventFilter } from '../src/realtime/stream.js';
+import type { EventFilter, WatchOptions } from '../src/realtime/stream.js';
 import type { NotificationMessage, ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
 import { ScoreChange, seqOfCursor, ThreadEvent } from './types/thread-event.js';
 
@@ -19,15 +19,29 @@ const questionIdArg = {
     'idType) for another kind of id.',
 };
 
+/** Whether each pushed event's post still exists, asked once per event whatever its watchers. */
+const postExists = new WeakMap<ThreadEventMessage, Promise<boolean>>();
+
 /** The thread's events of one kind whose post still exists: deleted posts are pushed to no one. */
 function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
-  return async (event) => event.kind === kind && (await ctx.loadersFor(event).post.load(event.postId)) !== null;
+  return (event) => {
+    if (event.kind !== kind) return false;
+    let exists = postExists.get(event);
+    if (exists === undefined) {
+      exists = ctx
+        .loadersFor(event)
+        .post.load(event.postId)
+        .then((post) => post !== null);
+      postExists.set(event, exists);
+    }
+    return exists;
+  };
 }
 
-function watch({ args, context }: Subscribe, filter?: (ctx: Context) => EventFilter) {
+function watch({ args, context }: Subscribe, options: Pick<WatchOptions, 'wanted' | 'latestScoresOnly'> = {}) {
   const questionId = rowIdOf(args.questionId, ['Question'], 'questionId').rowId;
   const after = args.after == null ? null : seqOfCursor(args.after, questionId);
-  return context.live.threadEvents(questionId, after, filter?.(context), context.backlog);
+  return context.live.threadEvents(questionId, after, { ...options, backlog: context.backlog });
 }
 
 /** Resolves a pushed event's post for this subscriber, through the reads shared by all its watchers. */
@@ -54,7 +68,7 @@ export class SubscriptionResolver {
 
   @Subscription(() => Answer, {
     description: 'Each new answer to the question, once, in commit order.',
-    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('ANSWER_ADDED', ctx)),
+    subscribe: (data: Subscribe) => watch(data, { wanted: livePostsOf('ANSWER_ADDED', data.context) }),
   })
   async answerAdded(
     @Root() event: ThreadEventMessage,
@@ -66,7 +80,7 @@ export class SubscriptionResolver {
 
   @Subscription(() => Reply, {
     description: "Each new reply anywhere in the question's thread, once, in commit order.",
-    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('REPLY_ADDED', ctx)),
+    subscribe: (data: Subscribe) => watch(data, { wanted: livePostsOf('REPLY_ADDED', data.context) }),
   })
   async replyAdded(
     @Root() event: ThreadEventMessage,
@@ -77,8 +91,11 @@ export class SubscriptionResolver {
   }
 
   @Subscription(() => ScoreChange, {
-    description: 'Each change of score of the question, its answers and their replies.',
-    subscribe: (data: Subscribe) => watch(data, (ctx) => livePostsOf('SCORE_CHANGED', ctx)),
+    description:
+      'Each change of score of the question, its answers and their replies. A watcher that falls behind ' +
+      'gets the last score of each post rather than every step in between.',
+    subscribe: (data: Subscribe) =>
+      watch(data, { wanted: livePostsOf('SCORE_CHANGED', data.context), latestScoresOnly: true }),
   })
   async scoreChanged(
     @Root() event: ThreadEventMessage,

@@ -46,7 +46,7 @@ export interface Config {
    * (`true`, a number of hops, or addresses and subnets). @default false: the socket's address
    */
   trustProxy: boolean | number | string;
-  /** Limits of the transports: WS_CONNECTION_INIT_MS, WS_MAX_MESSAGE_BYTES, WS_MAX_OPERATIONS, WS_MAX_PENDING_EVENTS, MAX_BODY_BYTES. */
+  /** Limits of the transports: WS_CONNECTION_INIT_MS, WS_MAX_MESSAGE_BYTES, WS_MAX_OPERATIONS, WS_MAX_PENDING_EVENTS, WS_MAX_BUFFERED_BYTES, MAX_BODY_BYTES. */
   socketLimits: SocketLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
@@ -96,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         env.WS_MAX_PENDING_EVENTS,
         socketLimits.pendingEventsPerOperation,
         'WS_MAX_PENDING_EVENTS',
+      ),
+      bufferedBytesPerSocket: intFrom(
+        env.WS_MAX_BUFFERED_BYTES,
+        socketLimits.bufferedBytesPerSocket,
+        'WS_MAX_BUFFERED_BYTES',
       ),
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },

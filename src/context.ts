@@ -34,11 +34,19 @@ export interface App {
 
 /** Builds the context of one request, or of one subscription. */
 export function createContext(app: App, viewer: Viewer | null, requestId: string, clientIp: string): Context {
+  let loaders: Loaders | undefined;
   return {
     requestId,
     viewer,
     clientIp,
-    loaders: createLoaders(app.db, viewer),
+    // Made on first use: a subscription reads each event through the loaders its watchers share, so
+    // thousands of idle watchers would otherwise each hold a set they never use.
+    get loaders() {
+      return (loaders ??= createLoaders(app.db, viewer));
+    },
+    set loaders(replaced) {
+      loaders = replaced;
+    },
     services: app.services,
     live: app.live,
     loadersFor: (event) => loadersForEvent(app.db, event, viewer),

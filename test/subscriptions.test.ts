@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from 'graphql-ws';
 import type WebSocket from 'ws';
-import { pruneEvents } from '../src/realtime/outbox.js';
+import { pruneEvents, threadEventState } from '../src/realtime/outbox.js';
+import { createRealtime } from '../src/realtime/pubsub.js';
+import { threadEventStream } from '../src/realtime/stream.js';
+import type { ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
 import {
   AcceptAnswerDocument,
   AnswerAddedDocument,
@@ -292,6 +295,54 @@ describe('scoreChanged', () => {
     await watching.next(2);
 
     expect(watching.results.map((result) => result.data?.scoreChanged.score)).toEqual([score, score - 2]);
+  });
+
+  it("should give a watcher that is behind each post's last score, skipping the steps between, and every other event", async () => {
+    const asker = await server.signUp();
+    const questionId = rowIdOf(await ask(asker));
+    const { lastSeq } = (await threadEventState(server.db, questionId))!;
+    const realtime = createRealtime();
+    const at = new Date().toISOString();
+    const event = (kind: ThreadEventKind, postId: number, score: number | null): ThreadEventMessage => ({
+      questionId,
+      seq: 0,
+      kind,
+      postId,
+      postKind: 'answer',
+      score,
+      at,
+    });
+    const storm = [
+      event('SCORE_CHANGED', 1, 1),
+      event('SCORE_CHANGED', 2, 1),
+      event('REPLY_ADDED', 3, null),
+      event('SCORE_CHANGED', 1, 2),
+      event('SCORE_CHANGED', 1, 3),
+      event('SCORE_CHANGED', 2, 0),
+    ].map((message, i) => ({ ...message, seq: lastSeq + i + 1 }));
+
+    /** The first `count` events a watcher that reads nothing while the storm lasts receives afterwards. */
+    const receivedBehind = async (latestScoresOnly: boolean, count: number) => {
+      const stream = await threadEventStream(server.db, realtime, questionId, null, { latestScoresOnly });
+      realtime.publishThreadEvents(storm);
+      // Let the stream hear the whole storm before the watcher reads.
+      await delay(100, undefined);
+      const received: Array<[number, number | null]> = [];
+      while (received.length < count) {
+        const { value } = await stream.next();
+        received.push([value!.postId, value!.score]);
+      }
+      await stream.return();
+      return received;
+    };
+
+    expect(await receivedBehind(true, 3)).toEqual([
+      [3, null],
+      [1, 3],
+      [2, 0],
+    ]);
+    expect(await receivedBehind(false, storm.length)).toEqual(storm.map((message) => [message.postId, message.score]));
+    await realtime.close();
   });
 });
 

@@ -7,13 +7,13 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { viewerFromAuthorization, type Viewer } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
@@ -22,8 +22,8 @@ import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
 import { socketLimits, type SocketLimits } from './transport-limits.js';
 import { graphiqlRouter } from './graphiql.js';
+import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
 import {
-  checkSource,
   operationCost,
   queryLimitRules,
   queryLimits,
@@ -171,6 +171,28 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
+function closeSlowConsumer(socket: WebSocket): void {
+  socket.close(1008, 'Slow consumer: messages were not read in time');
+}
+
+/**
+ * Sends one message, resolving once the socket took it (at once when it is closing); a socket
+ * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
+ */
+function sendBounded(socket: WebSocket, message: string, limits: SocketLimits): Promise<void> {
+  if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+  return new Promise((resolve, reject) => {
+    if (socket.readyState !== socket.OPEN) return resolve();
+    socket.send(message, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** A result as WebSocket clients get it: errors without a contract code masked (see maskError). */
+function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
+  return errors ? { ...rest, errors: errors.map((error) => maskError(error.toJSON(), error)) } : rest;
+}
+
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
@@ -187,10 +209,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
+  const subscribeShared = sharedSubscriptions(maskedResult);
+  // Where each subscription's pushed results are written, by its context.
+  const outlets = new WeakMap<Context, Outlet>();
+  const documentOf = documentCache(schema, validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }));
   const wsCleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       schema,
-      validate: validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }),
       connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
@@ -205,32 +230,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         }
       },
       onSubscribe: (ctx, _id, payload) => {
-        const refused = checkSource(payload.query);
-        if (refused) return [refused];
+        const checked = documentOf(payload.query);
+        if ('errors' in checked) return checked.errors;
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;
-        if (active < limits.subscriptionsPerSocket) return undefined;
-        return [
-          new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
-            field: 'subscription',
-            rule: 'perSocket',
-            max: limits.subscriptionsPerSocket,
-          }),
-        ];
+        if (active >= limits.subscriptionsPerSocket) {
+          return [
+            new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
+              field: 'subscription',
+              rule: 'perSocket',
+              max: limits.subscriptionsPerSocket,
+            }),
+          ];
+        }
+        return {
+          schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
-      context: (ctx) => {
+      subscribe: (args) => subscribeShared(args, outlets.get(args.contextValue as Context)),
+      context: (ctx, id) => {
         const { viewer, clientIp } = ctx.extra.caller as Caller;
         const backlog = {
           maxPending: limits.pendingEventsPerOperation,
-          overflow: () => ctx.extra.socket.close(1008, 'Slow consumer: messages were not read in time'),
+          overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
-        return { ...createContext(app, viewer, randomUUID(), clientIp), backlog };
+        // Not spread: that would make the context's loaders, which it builds on first use.
+        const context = Object.assign(createContext(app, viewer, randomUUID(), clientIp), { backlog });
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
+        return context;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        return result.errors
-          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON(), error)) }
-          : undefined;
-      },
+      onNext: (_ctx, _id, _payload, _args, result) => maskedResult(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },
     wsServer,

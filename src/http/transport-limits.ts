@@ -8,6 +8,11 @@ export const socketLimits = {
   subscriptionsPerSocket: 50,
   /** Events waiting for one operation of a socket that does not read, past which it is closed (1008). */
   pendingEventsPerOperation: 1000,
+  /**
+   * Bytes written to one socket but not yet taken by its reader's network, past which it is closed
+   * (1008) before another message is added: what a slow reader can hold, whatever its operations.
+   */
+  bufferedBytesPerSocket: 1024 * 1024,
   /** Largest HTTP request body; past it, 413. */
   httpBodyBytes: 100 * 1024,
 };

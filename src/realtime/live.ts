@@ -2,7 +2,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { listenNow } from './listen.js';
 import type { Realtime } from './pubsub.js';
-import { threadEventStream, type Backlog, type EventFilter } from './stream.js';
+import { threadEventStream, type WatchOptions } from './stream.js';
 import type { Viewer } from '../auth/viewer.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import type { NotificationMessage, ThreadEventMessage } from './topics.js';
@@ -13,8 +13,7 @@ export interface LiveThreads {
   threadEvents(
     questionId: number,
     afterSeq: number | null,
-    wanted?: EventFilter,
-    backlog?: Backlog,
+    options?: WatchOptions,
   ): Promise<Repeater<ThreadEventMessage>>;
   /**
    * The viewer's new notifications, until their session is revoked (logOut), which ends the stream.
@@ -28,8 +27,7 @@ export interface LiveThreads {
 
 export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThreads {
   return {
-    threadEvents: (questionId, afterSeq, wanted, backlog) =>
-      threadEventStream(db, realtime, questionId, afterSeq, wanted, backlog),
+    threadEvents: (questionId, afterSeq, options) => threadEventStream(db, realtime, questionId, afterSeq, options),
     notifications: async (viewer, wanted) => {
       const incoming = listenNow(realtime.pubsub.subscribe('notification', viewer.userId));
       const revoked = listenNow(realtime.pubsub.subscribe('sessionRevoked', viewer.sessionId));

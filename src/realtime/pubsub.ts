@@ -2,11 +2,14 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
+import { sharedListening, type Listening } from './listen.js';
 import type { NotificationMessage, ThreadEventMessage, Topics } from './topics.js';
 
 /** The process's pub/sub: in memory, or through Redis so that every instance hears every event. */
 export interface Realtime {
   pubsub: PubSub<Topics>;
+  /** Listens to a thread's events from now; all of this process's listeners of a thread share one subscription. */
+  listenToThread(questionId: number): Listening<ThreadEventMessage>;
   /** Publishes committed thread events, in order. Call it only after the commit. */
   publishThreadEvents(events: readonly ThreadEventMessage[]): void;
   /** Publishes committed notifications, each to its user. */
@@ -33,6 +36,7 @@ export function createRealtime(redisUrl?: string): Realtime {
   const pubsub = createPubSub<Topics>({ eventTarget });
   return {
     pubsub,
+    listenToThread: sharedListening((questionId: number) => pubsub.subscribe('thread', questionId)),
     publishThreadEvents: (events) => {
       for (const event of events) pubsub.publish('thread', event.questionId, event);
     },

@@ -1,7 +1,6 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
-import { listenNow } from './listen.js';
 import { eventsAfter, threadEventState } from './outbox.js';
 import type { Realtime } from './pubsub.js';
 import type { ThreadEventMessage } from './topics.js';
@@ -19,11 +18,26 @@ export interface Backlog {
   overflow(): void;
 }
 
+/** How one watcher takes a thread's events. */
+export interface WatchOptions {
+  /** Which events it wants. @default all */
+  wanted?: EventFilter;
+  /** What to do when it does not keep up. @default queue without bound */
+  backlog?: Backlog;
+  /**
+   * Skip a SCORE_CHANGED whose post has a newer one already queued for this watcher: a watcher that
+   * is behind gets the post's last score rather than every step of a vote storm. Nothing is delayed,
+   * and the last score of each post is always delivered. Not for streams that promise every event.
+   * @default false
+   */
+  latestScoresOnly?: boolean;
+}
+
 /**
  * Every event of a thread, each exactly once and in commit order: first those committed after
  * `afterSeq` (from the outbox), then the live ones. With `afterSeq` null, only what commits from now.
  *
- * It listens before it reads (see {@link listenNow}), so nothing falls between the two. A live event that arrives after a
+ * It listens before it reads (see {@link Realtime.listenToThread}), so nothing falls between the two. A live event that arrives after a
  * gap (published late, or by another instance) brings the missing ones from the outbox first, and
  * anything at or below the last number sent is dropped: no gap, no duplicate at the seam.
  * NOT_FOUND when the question does not exist; BAD_USER_INPUT when `afterSeq` is older than what the
@@ -34,10 +48,9 @@ export async function threadEventStream(
   realtime: Realtime,
   questionId: number,
   afterSeq: number | null,
-  wanted: EventFilter = () => true,
-  backlog?: Backlog,
+  { wanted = () => true, backlog, latestScoresOnly = false }: WatchOptions = {},
 ): Promise<Repeater<ThreadEventMessage>> {
-  const live = listenNow(realtime.pubsub.subscribe('thread', questionId));
+  const live = realtime.listenToThread(questionId);
   const state = await threadEventState(db, questionId);
   const problem =
     state === null
@@ -59,13 +72,22 @@ export async function threadEventStream(
     let last = afterSeq ?? state.lastSeq;
     // One link per delivery, so events go out one after another even when reading the outbox.
     let chain = Promise.resolve();
+    // Per post, the number of the newest SCORE_CHANGED received and not yet delivered.
+    const newestScore = new Map<number, number>();
+    const superseded = (event: ThreadEventMessage): boolean => {
+      if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED') return false;
+      const newest = newestScore.get(event.postId) ?? event.seq;
+      if (newest === event.seq) newestScore.delete(event.postId);
+      return newest > event.seq;
+    };
     const deliver = async (event: ThreadEventMessage): Promise<void> => {
       if (event.seq <= last) return;
       last = event.seq;
-      if (await wanted(event)) await push(event);
+      if (!superseded(event) && (await wanted(event))) await push(event);
     };
     let pending = 0;
     const receive = (event: ThreadEventMessage): void => {
+      if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
       pending += 1;
       if (backlog && pending > backlog.maxPending) {
         backlog.overflow();

@@ -1,0 +1,142 @@
+import {
+  BREAK,
+  createSourceEventStream,
+  execute,
+  type GraphQLError,
+  parse,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type validate,
+} from 'graphql';
+import type { Context } from '../context.js';
+import { checkSource, queryLimits, type QueryLimits } from './limits.js';
+
+const viewerReads = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether what `document` selects depends on who asks: it names a field `viewer…` (viewerVote,
+ * viewerCanEdit, viewerIsFollowing, and any later `viewerCan…`), the schema's naming for exactly those
+ * fields. The whole document is walked, fragments included, so a spread cannot hide one.
+ */
+export function readsViewer(document: DocumentNode): boolean {
+  const known = viewerReads.get(document);
+  if (known !== undefined) return known;
+  let reads = false;
+  visit(document, {
+    Field(field) {
+      if (!field.name.value.startsWith('viewer')) return undefined;
+      reads = true;
+      return BREAK;
+    },
+  });
+  viewerReads.set(document, reads);
+  return reads;
+}
+
+/**
+ * Parses and validates subscribe payloads, keeping the last `size` valid sources: thousands of
+ * watchers sending the same operation share one document (parsed and validated once) instead of
+ * each holding a copy. Refusals (limits, syntax, validation) are returned as errors of that operation,
+ * and not kept.
+ * @param size @default 500
+ */
+export function documentCache(
+  schema: GraphQLSchema,
+  validateDocument: typeof validate,
+  limits: QueryLimits = queryLimits,
+  size = 500,
+): (source: string) => { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  const valid = new Map<string, DocumentNode>();
+  return (source) => {
+    let document = valid.get(source);
+    if (document === undefined) {
+      const refused = checkSource(source, limits);
+      if (refused) return { errors: [refused] };
+      document = parse(source, { maxTokens: limits.tokens });
+      const errors = validateDocument(schema, document);
+      if (errors.length > 0) return { errors };
+      if (valid.size >= size) valid.delete(valid.keys().next().value as string);
+    } else valid.delete(source);
+    // Most recently used last, so that the first key is the one to evict.
+    valid.set(source, document);
+    return { document };
+  };
+}
+
+type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
+
+/** Each pushed event's results, per document and then per (operation, variables, viewer). */
+const resultsByEvent = new WeakMap<object, WeakMap<DocumentNode, Results>>();
+
+/** The result of `args` for `event`, executed once for every watcher that asks the same thing of it. */
+function executeOnce(args: ExecutionArgs, event: unknown, key: string): Promise<ExecutionResult> | ExecutionResult {
+  if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+  let byDocument = resultsByEvent.get(event);
+  if (byDocument === undefined) resultsByEvent.set(event, (byDocument = new WeakMap()));
+  let results = byDocument.get(args.document);
+  if (results === undefined) byDocument.set(args.document, (results = new Map()));
+  let result = results.get(key);
+  if (result === undefined) results.set(key, (result = execute({ ...args, rootValue: event })));
+  return result;
+}
+
+/** Where one watcher's results go, written by {@link sharedSubscriptions} rather than by graphql-ws. */
+export interface Outlet {
+  /** The operation's id, as its client chose it. */
+  id: string;
+  /** Writes one whole message; resolves once the socket took it, so messages go out one at a time. */
+  send(message: string): Promise<void>;
+}
+
+/**
+ * A `subscribe` for graphql-ws that executes each pushed event once per distinct operation,
+ * variables and, only when the document {@link readsViewer}, viewer: every watcher asking the same
+ * of the same event object gets the same result object, so the event costs the same work (and SQL)
+ * for one watcher as for ten thousand. Events are shared by identity: pub/sub hands one object to all
+ * of a process's listeners, while an event read back from the outbox (a replay) is executed for its
+ * watcher alone. The subscribe resolver itself (the filter, the backlog) still runs per watcher.
+ *
+ * Given an {@link Outlet}, it also writes each result itself as a graphql-transport-ws `next`
+ * message whose payload, `format(result)` as JSON, is serialized once per result: the stream then
+ * yields nothing to graphql-ws, which still sends the errors and the `complete` that end it.
+ */
+export function sharedSubscriptions(
+  format: (result: ExecutionResult) => unknown,
+): (args: ExecutionArgs, outlet?: Outlet) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  const payloads = new WeakMap<ExecutionResult, string>();
+  const payloadOf = (result: ExecutionResult): string => {
+    let payload = payloads.get(result);
+    if (payload === undefined) payloads.set(result, (payload = JSON.stringify(format(result))));
+    return payload;
+  };
+  return async (args, outlet) => {
+    const events = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in events)) return events;
+    const viewer = readsViewer(args.document) ? ((args.contextValue as Context).viewer?.userId ?? 'anonymous') : '';
+    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${viewer}`;
+    const prefix = outlet && `{"id":${JSON.stringify(outlet.id)},"type":"next","payload":`;
+    const source = events[Symbol.asyncIterator]();
+    // An object rather than an async generator: a generator cannot be returned while it awaits the
+    // next event, which would keep an unsubscribed watcher listening until its thread's next event.
+    const results: AsyncIterableIterator<ExecutionResult> & { return(): Promise<IteratorResult<ExecutionResult>> } = {
+      next: async () => {
+        for (;;) {
+          const step = await source.next();
+          if (step.done) return { done: true, value: undefined };
+          const result = await executeOnce(args, step.value, key);
+          if (!outlet) return { done: false, value: result };
+          await outlet.send(`${prefix}${payloadOf(result)}}`);
+        }
+      },
+      return: async () => {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => results,
+    };
+    return results;
+  };
+}
