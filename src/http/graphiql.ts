@@ -8,7 +8,10 @@ import { toGlobalId } from '../ids.js';
 /** The project folder: the nearest one above this module that holds package.json (from src/ or dist/src/). */
 function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error('No package.json above the service: run it from the project');
+    dir = dirname(dir);
+  }
   return dir;
 }
 
