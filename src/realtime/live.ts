@@ -2,6 +2,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { listenNow } from './listen.js';
 import type { Realtime } from './pubsub.js';
+import type { PushQueue } from './queue.js';
 import { threadEventStream, type WatchOptions } from './stream.js';
 import type { Viewer } from '../auth/viewer.js';
 import { UnauthenticatedError } from '../errors/index.js';
@@ -14,7 +15,7 @@ export interface LiveThreads {
     questionId: number,
     afterSeq: number | null,
     options?: WatchOptions,
-  ): Promise<Repeater<ThreadEventMessage>>;
+  ): Promise<PushQueue<ThreadEventMessage>>;
   /**
    * The viewer's new notifications, until their session is revoked (logOut), which ends the stream.
    * UNAUTHENTICATED when the session is already gone.

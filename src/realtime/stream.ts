@@ -1,7 +1,7 @@
-import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
 import { eventsAfter, threadEventState } from './outbox.js';
+import { PushQueue } from './queue.js';
 import type { Realtime } from './pubsub.js';
 import type { ThreadEventMessage } from './topics.js';
 
@@ -49,7 +49,7 @@ export async function threadEventStream(
   questionId: number,
   afterSeq: number | null,
   { wanted = () => true, backlog, latestScoresOnly = false }: WatchOptions = {},
-): Promise<Repeater<ThreadEventMessage>> {
+): Promise<PushQueue<ThreadEventMessage>> {
   const live = realtime.listenToThread(questionId);
   const state = await threadEventState(db, questionId);
   const problem =
@@ -68,51 +68,51 @@ export async function threadEventStream(
     throw problem;
   }
 
-  return new Repeater<ThreadEventMessage>(async (push, stop) => {
-    let last = afterSeq ?? state.lastSeq;
-    // One link per delivery, so events go out one after another even when reading the outbox.
-    let chain = Promise.resolve();
-    // Per post, the number of the newest SCORE_CHANGED received and not yet delivered.
-    const newestScore = new Map<number, number>();
-    const superseded = (event: ThreadEventMessage): boolean => {
-      if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED') return false;
-      const newest = newestScore.get(event.postId) ?? event.seq;
-      if (newest === event.seq) newestScore.delete(event.postId);
-      return newest > event.seq;
-    };
-    const deliver = async (event: ThreadEventMessage): Promise<void> => {
-      if (event.seq <= last) return;
-      last = event.seq;
-      if (!superseded(event) && (await wanted(event))) await push(event);
-    };
-    let pending = 0;
-    const receive = (event: ThreadEventMessage): void => {
-      if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
-      pending += 1;
-      if (backlog && pending > backlog.maxPending) {
-        backlog.overflow();
-        stop();
-        return;
-      }
-      chain = chain
-        .then(async () => {
-          if (event.seq > last + 1) {
-            for (const missed of await eventsAfter(db, questionId, last, event.seq - 1)) await deliver(missed);
-          }
-          await deliver(event);
-          pending -= 1;
-        })
-        .catch(stop);
-    };
-    if (afterSeq !== null) {
-      chain = chain
-        .then(async () => {
-          for (const event of await eventsAfter(db, questionId, afterSeq)) await deliver(event);
-        })
-        .catch(stop);
+  // Per post, the number of the newest SCORE_CHANGED received and not yet taken by the watcher.
+  const newestScore = new Map<number, number>();
+  const superseded = (event: ThreadEventMessage): boolean => {
+    if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED') return false;
+    const newest = newestScore.get(event.postId) ?? event.seq;
+    if (newest === event.seq) newestScore.delete(event.postId);
+    return newest > event.seq;
+  };
+  const queue = new PushQueue<ThreadEventMessage>(() => void live.stop(), superseded);
+  let last = afterSeq ?? state.lastSeq;
+  // One link per delivery, so events go out one after another even when reading the outbox.
+  let chain = Promise.resolve();
+  const deliver = async (event: ThreadEventMessage): Promise<void> => {
+    if (event.seq <= last) return;
+    last = event.seq;
+    if (await wanted(event)) queue.push(event);
+  };
+  const fail = (error: unknown) => queue.stop(error);
+  // Events received and not yet in the queue; with the queue's, what the watcher has not taken.
+  let inChain = 0;
+  const receive = (event: ThreadEventMessage): void => {
+    if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
+    inChain += 1;
+    if (backlog && inChain + queue.length > backlog.maxPending) {
+      backlog.overflow();
+      queue.stop();
+      return;
     }
-    live.deliverTo(receive);
-    await stop;
-    await live.stop();
-  });
+    chain = chain
+      .then(async () => {
+        if (event.seq > last + 1) {
+          for (const missed of await eventsAfter(db, questionId, last, event.seq - 1)) await deliver(missed);
+        }
+        await deliver(event);
+        inChain -= 1;
+      })
+      .catch(fail);
+  };
+  if (afterSeq !== null) {
+    chain = chain
+      .then(async () => {
+        for (const event of await eventsAfter(db, questionId, afterSeq)) await deliver(event);
+      })
+      .catch(fail);
+  }
+  live.deliverTo(receive);
+  return queue;
 }
