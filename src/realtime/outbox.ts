@@ -1,24 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { PostKind } from '../../entities/post.entity.js';
-import type { ThreadEventKind, ThreadEventMessage } from './topics.js';
+import type { ThreadEventMessage } from './topics.js';
 
 /** A change to record; the outbox gives it its number and date. */
-export interface ThreadChange {
-  kind: ThreadEventKind;
-  postId: number;
-  postKind: PostKind;
-  score?: number;
-}
+export type ThreadChange = Pick<ThreadEventMessage, 'kind' | 'postId' | 'postKind'> & { score?: number };
 
-interface EventRow {
-  questionId: number;
-  seq: number;
-  kind: ThreadEventKind;
-  postId: number;
-  postKind: PostKind;
-  score: number | null;
-  at: Date;
-}
+/** An event as read from the outbox: the message, with its date as the driver gives it. */
+type EventRow = Omit<ThreadEventMessage, 'at'> & { at: Date };
 
 const eventColumns = `question_id AS "questionId", seq, kind, post_id AS "postId", post_kind AS "postKind",
   score, created_at AS "at"`;
