@@ -35,8 +35,9 @@ export class VoteService {
       const post = await lockInThread(m, postId, target.kind);
       authorize(viewer, 'vote', post);
       const after = valueOf[choice];
-      // One statement: the vote row, the author's reputation and the post's score move together.
-      const [[voted]]: [Array<PostRow & { before: number }>, number] = await m.query(
+      // One statement: the vote row, the author's reputation and the post's score move together; a
+      // repeated vote writes nothing and gives no row.
+      const [[voted]]: [PostRow[], number] = await m.query(
         `WITH old AS (
            SELECT coalesce((SELECT value FROM vote WHERE post_id = $1 AND user_id = $2), 0)::integer AS value
          ), retracted AS (
@@ -49,20 +50,19 @@ export class VoteService {
            UPDATE "user" u SET reputation = u.reputation + $3::integer - old.value
              FROM old WHERE u.id = $4 AND old.value <> $3::integer
          )
-         UPDATE post p SET score = p.score + $3::integer - old.value FROM old WHERE p.id = $1
-         RETURNING ${postColumns}, old.value AS before`,
+         UPDATE post p SET score = p.score + $3::integer - old.value
+           FROM old WHERE p.id = $1 AND old.value <> $3::integer
+         RETURNING ${postColumns}`,
         [postId, viewer.userId, after, post.authorId],
       );
-      const { before, ...row } = voted;
-      if (after !== before) {
-        await announce.record(threadIdOf(post), {
-          kind: 'SCORE_CHANGED',
-          postId,
-          postKind: target.kind,
-          score: row.score as number,
-        });
-      }
-      return toPost(row);
+      if (voted === undefined) return post;
+      await announce.record(threadIdOf(post), {
+        kind: 'SCORE_CHANGED',
+        postId,
+        postKind: target.kind,
+        score: voted.score as number,
+      });
+      return toPost(voted);
     });
   }
 }
