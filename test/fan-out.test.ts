@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { Repeater } from '@repeaterjs/repeater';
 import {
   buildSchema,
   parse,
@@ -10,6 +9,7 @@ import {
 } from 'graphql';
 import { documentCache, readsViewer, sharedSubscriptions, type Outlet } from '../src/http/fan-out.js';
 import { sharedListening } from '../src/realtime/listen.js';
+import { PushQueue } from '../src/realtime/queue.js';
 
 /** A thread whose `ticked` events carry a score; counts how often each field is resolved. */
 function tickSchema() {
@@ -30,7 +30,11 @@ function tickSchema() {
     return context.viewer?.userId ?? null;
   };
   const ticked = schema.getSubscriptionType()!.getFields().ticked;
-  ticked.subscribe = () => new Repeater<{ score: number }>((push) => void watchers.push((event) => void push(event)));
+  ticked.subscribe = () => {
+    const events = new PushQueue<{ score: number }>(() => undefined);
+    watchers.push((event) => events.push(event));
+    return events;
+  };
   ticked.resolve = (event: unknown) => event;
   /** Pushes one event object to every watcher, as pub/sub does. */
   const publish = (event: { score: number }) => watchers.forEach((deliver) => deliver(event));
@@ -138,8 +142,7 @@ describe('subscribeShared', () => {
     let stopped = false;
     const schema = buildSchema('type Query { ok: Boolean } type Subscription { ticked: Int }');
     schema.getSubscriptionType()!.getFields().ticked.subscribe = () =>
-      new Repeater<number>(async (_push, stop) => {
-        await stop;
+      new PushQueue<number>(() => {
         stopped = true;
       });
     const watcher = await subscribed({ schema, document: parse('subscription { ticked }'), contextValue: {} });
@@ -203,11 +206,9 @@ describe('sharedListening', () => {
     const publishers = new Map<string, (item: number) => void>();
     const listen = sharedListening((key: string) => {
       opened.push(key);
-      return new Repeater<number>(async (push, stop) => {
-        publishers.set(key, (item) => void push(item));
-        await stop;
-        closed.push(key);
-      });
+      const items = new PushQueue<number>(() => closed.push(key));
+      publishers.set(key, (item) => items.push(item));
+      return items;
     });
     const listeners = [listen('a'), listen('a'), listen('a'), listen('b')];
     const received = listeners.map(() => [] as number[]);

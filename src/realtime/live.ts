@@ -1,8 +1,7 @@
-import { Repeater } from '@repeaterjs/repeater';
 import type { DataSource } from 'typeorm';
 import { listenNow } from './listen.js';
 import type { Realtime } from './pubsub.js';
-import type { PushQueue } from './queue.js';
+import { PushQueue } from './queue.js';
 import { threadEventStream, type WatchOptions } from './stream.js';
 import type { Viewer } from '../auth/viewer.js';
 import { UnauthenticatedError } from '../errors/index.js';
@@ -23,7 +22,7 @@ export interface LiveThreads {
   notifications(
     viewer: Viewer,
     wanted: (notification: NotificationMessage) => Promise<boolean>,
-  ): Promise<Repeater<NotificationMessage>>;
+  ): Promise<PushQueue<NotificationMessage>>;
 }
 
 export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThreads {
@@ -40,19 +39,18 @@ export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThrea
         await Promise.all([incoming.stop(), revoked.stop()]);
         throw new UnauthenticatedError('The token is invalid, expired or revoked: sign in again');
       }
-      return new Repeater<NotificationMessage>(async (push, stop) => {
-        let chain = Promise.resolve();
-        incoming.deliverTo((notification) => {
-          chain = chain
-            .then(async () => {
-              if (await wanted(notification)) await push(notification);
-            })
-            .catch(stop);
-        });
-        revoked.deliverTo(() => stop());
-        await stop;
-        await Promise.all([incoming.stop(), revoked.stop()]);
+      const queue = new PushQueue<NotificationMessage>(() => void Promise.all([incoming.stop(), revoked.stop()]));
+      // One link per notification, so they go out in order though `wanted` answers asynchronously.
+      let chain = Promise.resolve();
+      incoming.deliverTo((notification) => {
+        chain = chain
+          .then(async () => {
+            if (await wanted(notification)) queue.push(notification);
+          })
+          .catch((error: unknown) => queue.stop(error));
       });
+      revoked.deliverTo(() => queue.stop());
+      return queue;
     },
   };
 }
