@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import {
-  afterCondition,
-  decodeCursor,
-  orderBy,
-  toPage,
+  batchPageParams,
+  batchPagesSql,
+  batchToPages,
+  type BatchPageKey,
   type Ordering,
   type Page,
   type PageArgs,
@@ -43,14 +43,12 @@ export function childPageLoader<T extends Post>(
       for (const key of keys) byOrdering.set(key.ordering, [...(byOrdering.get(key.ordering) ?? []), key]);
       await Promise.all(
         [...byOrdering].map(async ([ordering, group]) => {
-          const rows = await selectPages(db, list, ordering, group, reader.viewerId);
-          group.forEach((key, i) => {
-            const own = rows.filter((row) => row.keyIndex === i + 1);
-            pages.set(
-              key,
-              toPage(ordering, scopeOf(list, key), own, key, (row) => reader.read(row) as T, key.totalCount),
-            );
-          });
+          const batch = group.map((key) => ({ ...key, parent: key.parentId, scope: scopeOf(list, key) }));
+          const rows = await selectPages(db, list, ordering, batch, reader.viewerId);
+          const read = (row: PostReadRow) => reader.read(row) as T;
+          batchToPages(ordering, batch, rows, read, (key) => key.totalCount).forEach((page, i) =>
+            pages.set(group[i], page),
+          );
         }),
       );
       return keys.map((key) => pages.get(key) as Page<T>);
@@ -68,28 +66,21 @@ async function selectPages(
   db: DataSource,
   list: ChildList,
   ordering: Ordering,
-  keys: readonly ChildPageKey[],
+  keys: readonly BatchPageKey[],
   viewerId: number | null,
 ): Promise<Array<PostReadRow & { keyIndex: number }>> {
-  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, scopeOf(list, key), key.after)));
-  const cursorArrays = ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null)));
-  const cursorColumns = ordering.keys.map((_, i) => `c${i}`);
-  const last = cursorColumns.length - 1;
-  const unnestArgs = ordering.keys.map((key, i) => `$${i + 4}::${key.type}[]`).join(', ');
-  const { select, join } = postReadColumns('$3');
+  const { select, join } = postReadColumns('$1');
   // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
   // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
   return preparedRows(
     db,
-    `SELECT k.i::integer AS "keyIndex", c.*
-       FROM unnest($1::integer[], $2::integer[], ${unnestArgs}) WITH ORDINALITY AS k(parent, lim, ${cursorColumns.join(', ')}, i)
-       CROSS JOIN LATERAL (
-         SELECT ${select} FROM post p ${join}
-          WHERE p.${list.parentColumn} = k.parent AND p.kind = '${list.kind}' AND p.deleted_at IS NULL
-            AND (k.c${last} IS NULL OR ${afterCondition(ordering, 'p', (i) => `k.c${i}`)})
-          ORDER BY ${orderBy(ordering, 'p')}
-          LIMIT k.lim + 1
-       ) c`,
-    [keys.map((key) => key.parentId), keys.map((key) => key.first), viewerId, ...cursorArrays],
+    batchPagesSql(
+      ordering,
+      'p',
+      2,
+      (parent, after) => `SELECT ${select} FROM post p ${join}
+        WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL AND ${after}`,
+    ),
+    [viewerId, ...batchPageParams(ordering, keys)],
   );
 }

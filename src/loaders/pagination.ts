@@ -136,3 +136,60 @@ export function toPage<T extends Record<string, unknown>, N>(
     totalCount,
   };
 }
+
+/** One key of a batch of pages: whose page, which list its cursor must belong to, how much of it. */
+export interface BatchPageKey extends PageArgs {
+  parent: number;
+  scope: ListScope;
+}
+
+/**
+ * SQL reading one page per key in one statement: the keys' parents, page sizes and cursor values are
+ * unnested from parameters `$from` onwards ({@link batchPageParams}), and each key reads `first + 1`
+ * rows through `page(parent, after)`, the SELECT … WHERE of its rows (table alias `alias`) given SQL
+ * naming the key's parent and SQL true past its cursor. Each row comes back with its `keyIndex`, from 1.
+ */
+export function batchPagesSql(
+  ordering: Ordering,
+  alias: string,
+  from: number,
+  page: (parent: string, after: string) => string,
+): string {
+  const columns = ordering.keys.map((_, i) => `c${i}`);
+  const types = ['integer', 'integer', ...ordering.keys.map((key) => key.type)];
+  const unnest = types.map((type, i) => `$${from + i}::${type}[]`).join(', ');
+  const after = `(k.c${columns.length - 1} IS NULL OR ${afterCondition(ordering, alias, (i) => `k.c${i}`)})`;
+  return `SELECT k.i::integer AS "keyIndex", page.*
+    FROM unnest(${unnest}) WITH ORDINALITY AS k(parent, lim, ${columns.join(', ')}, i)
+    CROSS JOIN LATERAL (${page('k.parent', after)} ORDER BY ${orderBy(ordering, alias)} LIMIT k.lim + 1) page`;
+}
+
+/** The parameters {@link batchPagesSql} unnests: parents, page sizes, then each cursor value. */
+export function batchPageParams(ordering: Ordering, keys: readonly BatchPageKey[]): unknown[] {
+  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, key.scope, key.after)));
+  return [
+    keys.map((key) => key.parent),
+    keys.map((key) => key.first),
+    ...ordering.keys.map((_, i) => cursors.map((values) => (values ? values[i] : null))),
+  ];
+}
+
+/** Splits the rows of {@link batchPagesSql} into each key's page. */
+export function batchToPages<K extends BatchPageKey, R extends Record<string, unknown>, N>(
+  ordering: Ordering,
+  keys: readonly K[],
+  rows: ReadonlyArray<R & { keyIndex: number }>,
+  toNode: (row: R) => N,
+  totalCount: (key: K) => Page<N>['totalCount'],
+): Array<Page<N>> {
+  return keys.map((key, i) =>
+    toPage(
+      ordering,
+      key.scope,
+      rows.filter((row) => row.keyIndex === i + 1),
+      key,
+      toNode,
+      totalCount(key),
+    ),
+  );
+}

@@ -1,15 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { PostRevision } from '../../entities/post-revision.entity.js';
-import {
-  afterCondition,
-  decodeCursor,
-  orderBy,
-  toPage,
-  type Ordering,
-  type Page,
-  type PageArgs,
-} from './pagination.js';
+import { batchPageParams, batchPagesSql, batchToPages, type Ordering, type Page, type PageArgs } from './pagination.js';
 
 /** One page of a post's revisions; `totalCount` is the post's revision counter. */
 export interface RevisionPageKey extends PageArgs {
@@ -23,8 +15,6 @@ export const revisionOrdering: Ordering = {
   keys: [{ column: 'number', property: 'number', descending: true, type: 'integer' }],
 };
 
-const scopeOf = (key: RevisionPageKey) => `revisions of ${key.postId}`;
-
 /**
  * Revision pages of many posts in one statement (a LATERAL join over the keys). A deleted post
  * shows none.
@@ -32,32 +22,21 @@ const scopeOf = (key: RevisionPageKey) => `revisions of ${key.postId}`;
 export function revisionPageLoader(db: DataSource): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
   return new DataLoader(
     async (keys) => {
-      const cursors = keys.map((key) =>
-        key.after == null ? null : (decodeCursor(revisionOrdering, scopeOf(key), key.after)[0] as number),
-      );
+      const batch = keys.map((key) => ({ ...key, parent: key.postId, scope: `revisions of ${key.postId}` }));
       const rows: Array<Record<string, unknown> & { keyIndex: number }> = await db.query(
-        `SELECT k.i::integer AS "keyIndex", r.*
-           FROM unnest($1::integer[], $2::integer[], $3::integer[]) WITH ORDINALITY AS k(post, lim, c0, i)
-           CROSS JOIN LATERAL (
-             SELECT r.post_id AS "postId", r.number, r.editor_id AS "editorId", r.title, r.body,
-                    r.body_html AS "bodyHtml", r.tags, r.created_at AS "createdAt"
-               FROM post_revision r JOIN post p ON p.id = r.post_id AND p.deleted_at IS NULL
-              WHERE r.post_id = k.post AND (k.c0 IS NULL OR ${afterCondition(revisionOrdering, 'r', () => 'k.c0')})
-              ORDER BY ${orderBy(revisionOrdering, 'r')}
-              LIMIT k.lim + 1
-           ) r`,
-        [keys.map((key) => key.postId), keys.map((key) => key.first), cursors],
-      );
-      return keys.map((key, i) =>
-        toPage(
+        batchPagesSql(
           revisionOrdering,
-          scopeOf(key),
-          rows.filter((row) => row.keyIndex === i + 1),
-          key,
-          ({ keyIndex: _, ...row }) => Object.assign(new PostRevision(), row),
-          key.totalCount,
+          'r',
+          1,
+          (parent, after) => `SELECT r.post_id AS "postId", r.number, r.editor_id AS "editorId", r.title, r.body,
+              r.body_html AS "bodyHtml", r.tags, r.created_at AS "createdAt"
+            FROM post_revision r JOIN post p ON p.id = r.post_id AND p.deleted_at IS NULL
+           WHERE r.post_id = ${parent} AND ${after}`,
         ),
+        batchPageParams(revisionOrdering, batch),
       );
+      const toRevision = ({ keyIndex: _, ...row }: Record<string, unknown>) => Object.assign(new PostRevision(), row);
+      return batchToPages(revisionOrdering, batch, rows, toRevision, (key) => key.totalCount);
     },
     { cacheKeyFn: (key) => `${key.postId}:${key.first}:${key.after ?? ''}` },
   );
