@@ -8,10 +8,29 @@ import { createInterface } from 'node:readline';
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const ticksPerSecond = 100;
 
-/** The resident memory of process `pid`, in KiB. */
+/** `pid` and every process it started, and they started (a cluster's workers). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const parent = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      parents.set(parent, [...(parents.get(parent) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** The resident memory of process `pid` and its children, in KiB. */
 export function rssKiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : NaN;
+  return processTree(pid).reduce((sum, member) => {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+    return sum + (match ? Number(match[1]) : NaN);
+  }, 0);
 }
 
 /** User + system CPU time of `pid` so far, in ticks; 0 once it is gone. */
@@ -38,26 +57,29 @@ function backendsOf(database: string): number[] {
     });
 }
 
-/** CPU used, in cores (1 = one core busy the whole time), by a process and by its database's backends. */
+/** CPU used, in cores (1 = one core busy the whole time), by a process (with its children) and by its database's backends. */
 export interface CpuUse {
   process: number;
   postgres: number;
 }
 
+/** CPU ticks of `pids` since `before` gave theirs; a process that started meanwhile counts whole. */
+function ticksSince(pids: readonly number[], before: ReadonlyMap<number, number>): number {
+  return pids.reduce((sum, pid) => sum + Math.max(0, cpuTicks(pid) - (before.get(pid) ?? 0)), 0);
+}
+
 /** Starts measuring; the function returned gives the CPU used since. */
 export function measureCpu(pid: number, database: string): () => CpuUse {
-  const backends = backendsOf(database);
   const at = performance.now();
-  const before = { process: cpuTicks(pid), postgres: backends.map(cpuTicks) };
+  const ticksOf = (pids: number[]) => new Map(pids.map((member) => [member, cpuTicks(member)]));
+  const before = { process: ticksOf(processTree(pid)), postgres: ticksOf(backendsOf(database)) };
   return () => {
     const seconds = (performance.now() - at) / 1000;
     const spent = (ticks: number) => Math.round((ticks / ticksPerSecond / seconds) * 100) / 100;
-    // Backends that started meanwhile (a pool grows, or reopens after idling) count whole.
-    const started = backendsOf(database).filter((backend) => !backends.includes(backend));
-    const postgres =
-      backends.reduce((sum, backend, i) => sum + Math.max(0, cpuTicks(backend) - before.postgres[i]), 0) +
-      started.reduce((sum, backend) => sum + cpuTicks(backend), 0);
-    return { process: spent(cpuTicks(pid) - before.process), postgres: spent(postgres) };
+    return {
+      process: spent(ticksSince(processTree(pid), before.process)),
+      postgres: spent(ticksSince(backendsOf(database), before.postgres)),
+    };
   };
 }
 

@@ -18,7 +18,8 @@ import { runFanOut, type FanOutPlan, type FanOutResult, type FanOutVote } from '
  * BENCH_DATABASE_URL: use that PostgreSQL instead of an embedded one (a database is made and dropped).
  * BENCH_SECONDS / BENCH_WARMUP_SECONDS shorten the timed runs (default 20 and 5) for a quick try.
  * BENCH_ONLY: a comma-separated subset of page, search, fanout, writes (default: all four).
- * BENCH_SERVICE_NODE_ARGS: options for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * BENCH_SERVICE_NODE_ARGS: more options for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * BENCH_WORKERS: the service's WORKERS (default: one per CPU, as a production deployment would run it).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -27,6 +28,7 @@ const writeRate = 1_000;
 const writers = 1_000;
 const votedPosts = 100;
 const signedInViewers = 16;
+const workers = Number(process.env.BENCH_WORKERS ?? cpus().length);
 const parts = ['page', 'search', 'fanout', 'writes'] as const;
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((part) => part.trim()));
 for (const part of only) {
@@ -85,7 +87,7 @@ async function createDatabase(): Promise<string> {
 async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
   log(
-    `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; timed runs ${warmupSeconds} s + ${seconds} s`,
+    `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}; timed runs ${warmupSeconds} s + ${seconds} s`,
   );
   const url = await createDatabase();
   const db: DataSource = await openDatabase({ url });
@@ -103,11 +105,19 @@ async function main(): Promise<void> {
     const served = await spawnNode(
       new URL('../src/main.js', import.meta.url).pathname,
       // One address drives the whole load: its query-cost budget is turned off.
-      { ...env, SEED_DEMO: 'false', NODE_ENV: 'production', LOG_LEVEL: 'error', QUERY_COST_PER_MINUTE: '0' },
+      {
+        ...env,
+        SEED_DEMO: 'false',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'error',
+        QUERY_COST_PER_MINUTE: '0',
+        WORKERS: String(workers),
+      },
       serviceOutput,
       cleanups,
       log,
-      (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      // As `npm start` runs it.
+      ['--max-semi-space-size=64', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     );
     return { ...served, url: `${served.url}/graphql` };
   };
@@ -317,7 +327,7 @@ async function main(): Promise<void> {
 
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+    machine: { cpus: cpus().length, workers, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg() },
     settings: { seconds, warmupSeconds, pageConnections, writeRate, writers, votedPosts, signedInViewers },
     dataset: { ...shape, votes: dataset.votes, loadSeconds: Math.round(dataset.seconds * 10) / 10 },
     logIn: { users: tokens.size, seconds: Math.round(logInSeconds * 10) / 10 },

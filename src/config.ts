@@ -24,6 +24,12 @@ export interface Config {
   statementTimeoutMs: number;
   /** Most connections each of the process's two pools opens to PostgreSQL. @default 10 */
   poolSize: number;
+  /**
+   * Processes serving HTTP and WebSocket on the one port (node:cluster), to use more than one core.
+   * Past 1, events travel between them through PostgreSQL (or Redis, given REDIS_URL), and the rate
+   * limits count in the primary process (or Redis). @default 1
+   */
+  workers: number;
   /** Failed log-ins in a row for one username from one address before a lockout. 0: no limit. @default 10 */
   loginFailuresPerUser: number;
   /** How long that lockout lasts, in seconds; 0: a day from the first failure. @default 900 (15 minutes) */
@@ -80,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionSeconds: intFrom(env.EVENT_RETENTION_SECONDS, 7 * 24 * 3600, 'EVENT_RETENTION_SECONDS'),
     statementTimeoutMs: intFrom(env.STATEMENT_TIMEOUT_MS, 10_000, 'STATEMENT_TIMEOUT_MS'),
     poolSize: intFrom(env.DB_POOL_SIZE, 10, 'DB_POOL_SIZE'),
+    workers: Math.max(1, intFrom(env.WORKERS, 1, 'WORKERS')),
     loginFailuresPerUser: intFrom(env.LOGIN_FAILURES_PER_USER, 10, 'LOGIN_FAILURES_PER_USER'),
     loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 900, 'LOGIN_LOCKOUT_SECONDS'),
     loginFailuresPerIpPerDay: intFrom(env.LOGIN_FAILURES_PER_IP_PER_DAY, 100, 'LOGIN_FAILURES_PER_IP_PER_DAY'),

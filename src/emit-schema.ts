@@ -4,7 +4,7 @@ import { buildThreadSchema, printSortedSchema } from './schema.js';
 
 /** Writes schema/schema.graphql from the resolver classes; with --check, fails when it is stale instead. */
 const path = new URL('../../schema/schema.graphql', import.meta.url);
-const printed = printSortedSchema(await buildThreadSchema(createRealtime().pubsub));
+const printed = printSortedSchema(await buildThreadSchema((await createRealtime()).pubsub));
 if (process.argv.includes('--check')) {
   if ((await readFile(path, 'utf8')) !== printed) {
     console.error('schema/schema.graphql is stale: run npm run schema');

@@ -1,67 +1,170 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { DataSource } from 'typeorm';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { importDemoThread, isEmpty } from './demo/import-demo.js';
-import { startServer } from './http/server.js';
+import { startServer, type RunningServer } from './http/server.js';
 import { createLog } from './log.js';
 import { buildThreadSchema } from './schema.js';
-import { createApp } from './context.js';
+import { createApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
-import { createRealtime } from './realtime/pubsub.js';
-import { createRateLimits } from './services/rate-limits.js';
+import { createRealtime, type Across, type Realtime } from './realtime/pubsub.js';
+import {
+  createRateLimits,
+  serveClusterRateLimits,
+  type RateLimits,
+  type SharedCounters,
+} from './services/rate-limits.js';
 
-/** `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, the server. */
+/**
+ * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
+ * server, in this process or, with WORKERS past 1, in that many worker processes sharing the port
+ * while this one keeps the database, prunes the outbox, counts the rate limits and supervises.
+ */
 const config = loadConfig();
 const log = createLog();
+const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
-let embedded: EmbeddedDatabase | undefined;
-let url = config.databaseUrl;
-if (url === undefined) {
-  log.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
-  embedded = await startEmbeddedDatabase(config.dataDir);
-  url = embedded.url;
+async function open(url: string, poolSize: number): Promise<DataSource> {
+  return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError });
 }
-const db = await openDatabase({
-  url,
-  statementTimeoutMs: config.statementTimeoutMs,
-  poolSize: config.poolSize,
-  onPoolError: (error) => log.warn('database connection lost', { error: error.message }),
-});
-const realtime = createRealtime(config.redisUrl);
-const rateLimits = createRateLimits(config, config.redisUrl);
-const app = createApp(db, realtime, config, rateLimits);
-if (config.seedDemo && (await isEmpty(db))) {
-  const questionId = await importDemoThread(db, app.services, { password: config.demoPassword });
-  log.info('imported the demo thread', { questionId });
-}
-const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
-  log.error('pruning thread events failed', { error: String(error) }),
-);
-const server = await startServer({
-  app,
-  schema: await buildThreadSchema(realtime.pubsub),
-  log,
-  port: config.port,
-  host: config.host,
-  nodeEnv: config.nodeEnv,
-  trustProxy: config.trustProxy,
-  socketLimits: config.socketLimits,
-});
-log.info('listening', { graphql: `${server.url}/graphql` });
 
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info('stopping', { signal });
-  stopPruning();
-  await server.close();
-  await realtime.close();
-  await rateLimits.close();
-  await db.destroy();
-  await embedded?.stop();
-  log.info('stopped');
-  process.exit(0);
+/** The services and the live streams over `db`, their events and counters shared as given. */
+async function assemble(
+  db: DataSource,
+  across?: Across,
+  counters?: SharedCounters,
+): Promise<{ app: App; realtime: Realtime; rateLimits: RateLimits }> {
+  const realtime = await createRealtime(across);
+  const rateLimits = createRateLimits(config, counters);
+  return { app: createApp(db, realtime, config, rateLimits), realtime, rateLimits };
 }
-process.on('SIGINT', (signal) => void stop(signal));
-process.on('SIGTERM', (signal) => void stop(signal));
+
+async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
+  const server = await startServer({
+    app,
+    schema: await buildThreadSchema(realtime.pubsub),
+    log,
+    port: config.port,
+    host: config.host,
+    nodeEnv: config.nodeEnv,
+    trustProxy: config.trustProxy,
+    socketLimits: config.socketLimits,
+  });
+  log.info('listening', { graphql: `${server.url}/graphql` });
+  return server;
+}
+
+/** Runs `stop` once, on the first SIGINT or SIGTERM, then exits. */
+function onSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    void stop().then(() => {
+      log.info('stopped');
+      process.exit();
+    });
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}
+
+/** Forks `count` workers and forks again for any that dies, unless one dies before ever listening. */
+function superviseWorkers(count: number, env: Record<string, string>): () => Promise<void> {
+  let stopping = false;
+  const listened = new WeakSet<Worker>();
+  const fork = () => {
+    const worker = cluster.fork(env);
+    worker.once('listening', () => listened.add(worker));
+    worker.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (!listened.has(worker)) {
+        log.error('a worker exited before listening', { code, signal });
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+        return;
+      }
+      log.error('a worker exited; starting another', { code, signal });
+      fork();
+    });
+  };
+  for (let i = 0; i < count; i++) fork();
+  return async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+    await Promise.all(
+      workers.map((worker) => {
+        const exited = new Promise((done) => worker.once('exit', done));
+        worker.process.kill('SIGTERM');
+        return exited;
+      }),
+    );
+  };
+}
+
+if (cluster.isPrimary) {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (url === undefined) {
+    log.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
+    embedded = await startEmbeddedDatabase(config.dataDir);
+    url = embedded.url;
+  }
+  const clustered = config.workers > 1;
+  // The primary of a cluster only imports, prunes and supervises: a small pool is plenty.
+  const db = await open(url, clustered ? 2 : config.poolSize);
+  const { app, realtime, rateLimits } = await assemble(
+    db,
+    config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined,
+    config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined,
+  );
+  if (config.seedDemo && (await isEmpty(db))) {
+    // The operator's import, not users' writes: no rate limit counts it.
+    const importing = createApp(
+      db,
+      realtime,
+      config,
+      createRateLimits({ ...config, postsPerMinute: 0, votesPerMinute: 0 }),
+    );
+    const questionId = await importDemoThread(db, importing.services, { password: config.demoPassword });
+    log.info('imported the demo thread', { questionId });
+  }
+  const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
+    log.error('pruning thread events failed', { error: String(error) }),
+  );
+  let stopServing: () => Promise<void>;
+  if (clustered) {
+    if (!config.redisUrl) serveClusterRateLimits();
+    stopServing = superviseWorkers(config.workers, { DATABASE_URL: url });
+  } else {
+    const server = await serve(app, realtime);
+    stopServing = () => server.close();
+  }
+  onSignal(async () => {
+    stopPruning();
+    await stopServing();
+    await realtime.close();
+    await rateLimits.close();
+    await db.destroy();
+    await embedded?.stop();
+  });
+} else {
+  // A worker: the database is ready; events and counters are shared with the other workers.
+  const url = config.databaseUrl as string;
+  const db = await open(url, config.poolSize);
+  const { app, realtime, rateLimits } = await assemble(
+    db,
+    config.redisUrl ? { redisUrl: config.redisUrl } : { postgresUrl: url, onError: onPoolError },
+    config.redisUrl ? { redisUrl: config.redisUrl } : 'cluster',
+  );
+  const server = await serve(app, realtime);
+  onSignal(async () => {
+    await server.close();
+    await realtime.close();
+    await rateLimits.close();
+    await db.destroy();
+  });
+}

@@ -49,7 +49,7 @@ function undescribed(schema: GraphQLSchema): string[] {
 
 describe('the served schema, as a front-end developer explores it', () => {
   it('should describe every type, field, argument, input field and enum value', async () => {
-    const missing = undescribed(await buildThreadSchema(createRealtime().pubsub));
+    const missing = undescribed(await buildThreadSchema((await createRealtime()).pubsub));
     expect(missing).toEqual([]);
   });
 

@@ -66,7 +66,7 @@ const ids = { question: '', answer: '', reply: '' };
 const clients: Client[] = [];
 
 async function startProductionServer(db: TestServer['db']): Promise<typeof production> {
-  const realtime: Realtime = createRealtime();
+  const realtime: Realtime = await createRealtime();
   const running: RunningServer = await startServer({
     app: createApp(db, realtime, { sessionTtlSeconds: 3600 }),
     schema: await buildThreadSchema(realtime.pubsub),

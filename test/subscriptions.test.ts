@@ -301,7 +301,7 @@ describe('scoreChanged', () => {
     const asker = await server.signUp();
     const questionId = rowIdOf(await ask(asker));
     const { lastSeq } = (await threadEventState(server.db, questionId))!;
-    const realtime = createRealtime();
+    const realtime = await createRealtime();
     const at = new Date().toISOString();
     const event = (kind: ThreadEventKind, postId: number, score: number | null): ThreadEventMessage => ({
       questionId,

@@ -1,11 +1,11 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
-import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { sharedListening, type Listening } from './listen.js';
+import { createPostgresEventTarget, unboundedEventTarget } from './postgres-event-target.js';
 import type { NotificationMessage, ThreadEventMessage, Topics } from './topics.js';
 
-/** The process's pub/sub: in memory, or through Redis so that every instance hears every event. */
+/** The process's pub/sub: in memory, or through Redis or PostgreSQL so that every process hears every event. */
 export interface Realtime {
   pubsub: PubSub<Topics>;
   /** Listens to a thread's events from now; all of this process's listeners of a thread share one subscription. */
@@ -16,23 +16,21 @@ export interface Realtime {
   publishNotifications(notifications: readonly NotificationMessage[]): void;
   /** Publishes that a session was revoked. */
   publishSessionRevoked(sessionId: number): void;
-  /** Disconnects from Redis, if connected. */
+  /** Disconnects from Redis or PostgreSQL, if connected. */
   close(): Promise<void>;
 }
 
-/** An in-memory event target without Node's warning past 10 listeners: a thread may have thousands of watchers. */
-function unboundedEventTarget(): PubSubEventTarget<Topics> {
-  const target = new EventTarget();
-  setMaxListeners(0, target);
-  return target as PubSubEventTarget<Topics>;
-}
+/** What carries events between processes: Redis, or the PostgreSQL the processes share (LISTEN/NOTIFY). */
+export type Across = { redisUrl: string } | { postgresUrl: string; onError: (error: Error) => void };
 
-/** Creates the pub/sub: through Redis at `redisUrl` when given, else in this process only. */
-export function createRealtime(redisUrl?: string): Realtime {
-  const clients = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl)] : [];
+/** Creates the pub/sub: across processes when `across` says how, else in this process only. */
+export async function createRealtime(across?: Across): Promise<Realtime> {
+  const clients = across && 'redisUrl' in across ? [new Redis(across.redisUrl), new Redis(across.redisUrl)] : [];
+  const postgres =
+    across && 'postgresUrl' in across ? await createPostgresEventTarget(across.postgresUrl, across.onError) : undefined;
   const eventTarget: PubSubEventTarget<Topics> = clients.length
     ? createRedisEventTarget({ publishClient: clients[0], subscribeClient: clients[1] })
-    : unboundedEventTarget();
+    : (postgres ?? unboundedEventTarget());
   const pubsub = createPubSub<Topics>({ eventTarget });
   return {
     pubsub,
@@ -45,7 +43,7 @@ export function createRealtime(redisUrl?: string): Realtime {
     },
     publishSessionRevoked: (sessionId) => pubsub.publish('sessionRevoked', sessionId, true),
     close: async () => {
-      await Promise.all(clients.map((client) => client.quit()));
+      await Promise.all([...clients.map((client) => client.quit()), postgres?.close()]);
     },
   };
 }

@@ -1,5 +1,12 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterCluster,
+  RateLimiterClusterMaster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../errors/index.js';
 
@@ -54,16 +61,21 @@ async function consume(limiter: RateLimiterAbstract | null, key: string, message
   }
 }
 
+/** Where counters live when not in this process's memory: Redis, or the primary of a cluster of workers. */
+export type SharedCounters = { redisUrl: string } | 'cluster';
+
 /**
- * Creates the limits: in Redis at `redisUrl` when given (falling back to this process's memory while
- * Redis does not answer), else in memory.
+ * Creates the limits: in Redis when given its URL (falling back to this process's memory while Redis
+ * does not answer); in the cluster's primary, for a worker of one ({@link serveClusterRateLimits});
+ * else in memory.
  */
-export function createRateLimits(settings: RateLimitSettings, redisUrl?: string): RateLimits {
+export function createRateLimits(settings: RateLimitSettings, shared?: SharedCounters): RateLimits {
   // Without the offline queue a command fails at once while Redis is away, and the memory takes over.
-  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false }) : undefined;
+  const redis = typeof shared === 'object' ? new Redis(shared.redisUrl, { enableOfflineQueue: false }) : undefined;
   const limiter = (name: string, points: number, duration: number, blockDuration = 0) => {
     if (points === 0) return null;
     const options = { keyPrefix: `${settings.rateLimitPrefix}:${name}`, points, duration, blockDuration };
+    if (shared === 'cluster') return new RateLimiterCluster({ ...options, timeoutMs: 2000 });
     if (!redis) return new RateLimiterMemory(options);
     return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
   };
@@ -104,4 +116,9 @@ export function createRateLimits(settings: RateLimitSettings, redisUrl?: string)
       else redis?.disconnect();
     },
   };
+}
+
+/** In a cluster's primary: keeps the counters of every worker's {@link createRateLimits}(…, 'cluster'). */
+export function serveClusterRateLimits(): void {
+  new RateLimiterClusterMaster();
 }

@@ -88,10 +88,10 @@ export async function serve(
   db: DataSource,
   options: ServeOptions = {},
 ): Promise<{ app: App; server: RunningServer; close(): Promise<void> }> {
-  const realtime = createRealtime(options.redisUrl);
+  const realtime = await createRealtime(options.redisUrl ? { redisUrl: options.redisUrl } : undefined);
   const rateLimits = createRateLimits(
     { ...loadConfig({}), ...testRateLimits, ...options.rateLimits },
-    options.redisUrl,
+    options.redisUrl ? { redisUrl: options.redisUrl } : undefined,
   );
   const app = createApp(db, realtime, { sessionTtlSeconds: 3600 }, rateLimits);
   const server = await startServer({
