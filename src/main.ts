@@ -41,6 +41,7 @@ async function assemble(
   return { app: createApp(db, realtime, config, rateLimits), realtime, rateLimits };
 }
 
+/** Serves `app`; a worker of a cluster leaves saying where to its primary, which knows when all listen. */
 async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
   const server = await startServer({
     app,
@@ -52,7 +53,7 @@ async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
   });
-  log.info('listening', { graphql: `${server.url}/graphql` });
+  if (cluster.isPrimary) log.info('listening', { graphql: `${server.url}/graphql` });
   return server;
 }
 
@@ -72,13 +73,26 @@ function onSignal(stop: () => Promise<void>): void {
   process.on('SIGTERM', handle);
 }
 
-/** Forks `count` workers and forks again for any that dies, unless one dies before ever listening. */
-function superviseWorkers(count: number, env: Record<string, string>): () => Promise<void> {
+/**
+ * Forks `count` workers and forks again for any that dies, unless one dies before ever listening.
+ * `listening` resolves with the port once every first worker listens.
+ */
+function superviseWorkers(
+  count: number,
+  env: Record<string, string>,
+): { listening: Promise<number>; stop(): Promise<void> } {
   let stopping = false;
   const listened = new WeakSet<Worker>();
+  let waiting = count;
+  let ready: (port: number) => void = () => undefined;
+  const listening = new Promise<number>((resolve) => (ready = resolve));
   const fork = () => {
     const worker = cluster.fork(env);
-    worker.once('listening', () => listened.add(worker));
+    worker.once('listening', (address) => {
+      listened.add(worker);
+      waiting -= 1;
+      if (waiting === 0) ready(address.port);
+    });
     worker.once('exit', (code, signal) => {
       if (stopping) return;
       if (!listened.has(worker)) {
@@ -92,16 +106,19 @@ function superviseWorkers(count: number, env: Record<string, string>): () => Pro
     });
   };
   for (let i = 0; i < count; i++) fork();
-  return async () => {
-    stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
-    await Promise.all(
-      workers.map((worker) => {
-        const exited = new Promise((done) => worker.once('exit', done));
-        worker.process.kill('SIGTERM');
-        return exited;
-      }),
-    );
+  return {
+    listening,
+    stop: async () => {
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+      await Promise.all(
+        workers.map((worker) => {
+          const exited = new Promise((done) => worker.once('exit', done));
+          worker.process.kill('SIGTERM');
+          return exited;
+        }),
+      );
+    },
   };
 }
 
@@ -135,22 +152,21 @@ if (cluster.isPrimary) {
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
-  let stopServing: () => Promise<void>;
-  if (clustered) {
-    if (!config.redisUrl) serveClusterRateLimits();
-    stopServing = superviseWorkers(config.workers, { DATABASE_URL: url });
-  } else {
-    const server = await serve(app, realtime);
-    stopServing = () => server.close();
-  }
+  if (clustered && !config.redisUrl) serveClusterRateLimits();
+  const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
+  const server = workers ? undefined : await serve(app, realtime);
   onSignal(async () => {
     stopPruning();
-    await stopServing();
+    await (workers ? workers.stop() : server?.close());
     await realtime.close();
     await rateLimits.close();
     await db.destroy();
     await embedded?.stop();
   });
+  if (workers) {
+    const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+    log.info('listening', { graphql: `http://${host}:${await workers.listening}/graphql`, workers: config.workers });
+  }
 } else {
   // A worker: the database is ready; events and counters are shared with the other workers.
   const url = config.databaseUrl as string;
