@@ -7,6 +7,7 @@ import { Search1764170000000 } from './migrations/1764170000000-search.js';
 import { Notifications1764180000000 } from './migrations/1764180000000-notifications.js';
 import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js';
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
+import { useFastTimestamps } from './timestamps.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -54,6 +55,7 @@ export function createDataSource({
   statementTimeoutMs = 10_000,
   onPoolError = () => undefined,
 }: DataSourceOptions): DataSource {
+  useFastTimestamps();
   return new DataSource({
     type: 'postgres',
     // Two pools on the one database, both opened, guarded and closed by TypeORM: everything runs on
