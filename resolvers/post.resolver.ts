@@ -14,14 +14,14 @@ import { EditPostInput, VoteInput } from './types/inputs.js';
 @Resolver(() => Post)
 export class PostResolver {
   @FieldResolver(() => User, { description: 'Who wrote it.' })
-  async author(@Root() post: Post, @Ctx() ctx: Context): Promise<User> {
-    return (await ctx.loaders.user.load(post.authorId)) as User;
+  author(@Root() post: Post, @Ctx() ctx: Context): User | Promise<User> {
+    return ctx.loaders.authorOf.get(post) ?? (ctx.loaders.user.load(post.authorId) as Promise<User>);
   }
 
   @FieldResolver(() => VoteValue, { nullable: true, description: "The viewer's vote: UP, DOWN, or null." })
-  async viewerVote(@Root() post: Post, @Ctx() ctx: Context): Promise<VoteValue | null> {
-    const value = await ctx.loaders.viewerVote.load(post.rowId);
-    return value === null ? null : value > 0 ? VoteValue.UP : VoteValue.DOWN;
+  viewerVote(@Root() post: Post, @Ctx() ctx: Context): VoteValue | null | Promise<VoteValue | null> {
+    const value = ctx.loaders.viewerVoteOf.get(post);
+    return value === undefined ? ctx.loaders.viewerVote.load(post.rowId).then(voteValueOf) : voteValueOf(value);
   }
 
   @FieldResolver(() => Boolean, { description: 'True when editPost would let the viewer edit it: its author.' })
@@ -107,6 +107,10 @@ export class PostResolver {
   ): Promise<string> {
     return fresh(ctx, await ctx.services.posts.delete(requireViewer(ctx.viewer), postRefOf(id, 'id'))).id;
   }
+}
+
+function voteValueOf(value: 1 | -1 | null): VoteValue | null {
+  return value === null ? null : value > 0 ? VoteValue.UP : VoteValue.DOWN;
 }
 
 /** After a write, later reads in the same operation must see it: drop what the loaders cached. */

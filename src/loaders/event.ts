@@ -29,6 +29,8 @@ export function loadersForEvent(db: DataSource, event: object, viewer: Viewer | 
   return {
     ...shared.anonymous,
     viewerVote: forViewer(shared.votes, viewer.userId),
+    // The shared reads carry no viewer's vote.
+    viewerVoteOf: new Map(),
     viewerFollows: forViewer(shared.follows, viewer.userId),
   };
 }

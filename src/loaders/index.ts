@@ -31,6 +31,13 @@ export interface Loaders {
   mentions: DataLoader<number, User[]>;
   authoredCount: DataLoader<string, number>;
   viewerVote: DataLoader<number, 1 | -1 | null>;
+  /**
+   * The author that rode along with each post read here, and the viewer's vote on it (when read for
+   * this viewer): a field resolver answers from them without a promise, which spares graphql-js a
+   * deferred value per post. Anything missing goes through `user` and `viewerVote`.
+   */
+  authorOf: Map<Post, User>;
+  viewerVoteOf: Map<Post, 1 | -1 | null>;
   viewerFollows: DataLoader<number, boolean>;
   answersOfQuestion: DataLoader<ChildPageKey, Page<Answer>, string>;
   repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
@@ -58,6 +65,8 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
       const { post, author, viewerValue, tags } = splitPostRead(row);
       loaders.user.prime(author.rowId, author);
       loaders.viewerVote.prime(post.rowId, viewerValue);
+      loaders.authorOf.set(post, author);
+      loaders.viewerVoteOf.set(post, viewerValue);
       if (tags) loaders.tagsOfQuestion.prime(post.rowId, tags);
       return post;
     },
@@ -73,6 +82,8 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     authoredCount: authoredCountLoader(db),
     viewerVote: userId === null ? always(null) : forViewer(votesLoader(db), userId),
     viewerFollows: userId === null ? always(false) : forViewer(followsLoader(db), userId),
+    authorOf: new Map(),
+    viewerVoteOf: new Map(),
     answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }, reader),
     repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
@@ -85,7 +96,10 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),
     clearAll: () => {
-      for (const loader of Object.values(loaders)) if (loader instanceof DataLoader) loader.clearAll();
+      for (const loader of Object.values(loaders)) {
+        if (loader instanceof DataLoader) loader.clearAll();
+        else if (loader instanceof Map) loader.clear();
+      }
     },
   };
   return loaders;
