@@ -116,8 +116,8 @@ describe('subscribeShared', () => {
     const sent: string[] = [];
     let allSent: () => void = () => undefined;
     const written = new Promise<void>((resolve) => (allSent = resolve));
-    const send = async (message: string) => {
-      if (sent.push(message) === 3) allSent();
+    const send = async (message: Buffer) => {
+      if (sent.push(message.toString()) === 3) allSent();
     };
     const watchers = await Promise.all(
       ['1', '1', 'b'].map((id) =>

@@ -180,11 +180,12 @@ function closeSlowConsumer(socket: WebSocket): void {
  * Sends one message, resolving once the socket took it (at once when it is closing); a socket
  * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
  */
-function sendBounded(socket: WebSocket, message: string, limits: SocketLimits): Promise<void> {
+function sendBounded(socket: WebSocket, message: Buffer, limits: SocketLimits): Promise<void> {
   if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
   return new Promise((resolve, reject) => {
     if (socket.readyState !== socket.OPEN) return resolve();
-    socket.send(message, (error) => (error ? reject(error) : resolve()));
+    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+    socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
   });
 }
 
