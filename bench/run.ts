@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       cleanups,
       log,
       // As `npm start` runs it.
-      ['--max-semi-space-size=64', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      ['--max-semi-space-size=32', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     );
     return { ...served, url: `${served.url}/graphql` };
   };
