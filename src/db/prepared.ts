@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 const names = new Map<string, string>();
 
@@ -34,5 +34,25 @@ export async function preparedRows<R extends pg.QueryResultRow>(
 ): Promise<R[]> {
   db.logger.logQuery(text, values);
   const { rows } = await poolOf(db).query<R>({ name: nameOf(text), text, values });
+  return rows;
+}
+
+/**
+ * Runs a statement of a write transaction as a named prepared statement on that transaction's
+ * connection, and returns its rows: the hot writes (a vote's lock, its vote-score-reputation
+ * statement, the outbox) are parsed once per connection instead of on every call. `text` must come
+ * from a bounded set built by code, as for {@link preparedRows}. Errors are pg's own: their `code`
+ * is the SQLSTATE.
+ */
+export async function preparedInTransaction<R extends pg.QueryResultRow>(
+  m: EntityManager,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  // TypeORM's query runner of the transaction holds the pool client it began on.
+  const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient | undefined }).databaseConnection;
+  if (client === undefined) throw new Error('preparedInTransaction needs the manager of a running transaction');
+  m.connection.logger.logQuery(text, values);
+  const { rows } = await client.query<R>({ name: nameOf(text), text, values });
   return rows;
 }

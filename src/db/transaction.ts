@@ -12,7 +12,9 @@ export async function inTransaction<T>(db: DataSource, work: (m: EntityManager) 
     try {
       return await db.transaction(work);
     } catch (error) {
-      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      // TypeORM wraps the driver's error; a prepared statement's (src/db/prepared.ts) is pg's own.
+      const { driverError } = error as { driverError?: { code?: string } };
+      const code = (driverError ?? (error as { code?: string })).code;
       if (attempt >= 3 || code === undefined || !retryable.has(code)) throw error;
     }
   }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { preparedInTransaction } from '../db/prepared.js';
 import type { ThreadEventMessage } from './topics.js';
 
 /** A change to record; the outbox gives it its number and date. */
@@ -25,7 +26,8 @@ export async function recordEvents(
   changes: readonly ThreadChange[],
 ): Promise<ThreadEventMessage[]> {
   if (changes.length === 0) return [];
-  const rows: EventRow[] = await m.query(
+  const rows = await preparedInTransaction<EventRow>(
+    m,
     `WITH numbered AS (
        UPDATE post SET event_seq = event_seq + cardinality($2::text[]) WHERE id = $1
        RETURNING event_seq - cardinality($2::text[]) AS last

@@ -3,6 +3,7 @@ import { Answer } from '../../entities/answer.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
+import { preparedInTransaction } from '../db/prepared.js';
 import { NotFoundError } from '../errors/index.js';
 import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
 
@@ -31,7 +32,8 @@ export async function lockPost<K extends PostKind>(m: EntityManager, rowId: numb
  * NOT_FOUND when the post is absent, deleted or of another kind.
  */
 export async function lockInThread<K extends PostKind>(m: EntityManager, rowId: number, kind?: K): Promise<PostOf<K>> {
-  const rows: PostRow[] = await m.query(
+  const rows = await preparedInTransaction<PostRow>(
+    m,
     `SELECT ${postColumns} FROM post p
       WHERE p.id IN ($1, (SELECT question_id FROM post WHERE id = $1)) AND p.deleted_at IS NULL
       ORDER BY p.id FOR UPDATE`,

@@ -3,6 +3,7 @@ import type { Post } from '../../entities/post.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
 import type { Realtime } from '../realtime/pubsub.js';
+import { preparedInTransaction } from '../db/prepared.js';
 import { authorize } from './policy.js';
 import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
 import { lockInThread, threadIdOf } from './post-rows.js';
@@ -37,7 +38,8 @@ export class VoteService {
       const after = valueOf[choice];
       // One statement: the vote row, the author's reputation and the post's score move together; a
       // repeated vote writes nothing and gives no row.
-      const [[voted]]: [PostRow[], number] = await m.query(
+      const [voted] = await preparedInTransaction<PostRow>(
+        m,
         `WITH old AS (
            SELECT coalesce((SELECT value FROM vote WHERE post_id = $1 AND user_id = $2), 0)::integer AS value
          ), retracted AS (

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../src/db/data-source.js';
+import { preparedInTransaction } from '../src/db/prepared.js';
+import { inTransaction } from '../src/db/transaction.js';
+import { createTestDatabase } from './support/harness.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: DataSource;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = await openDatabase({ url: database.url });
+  await db.query('CREATE TABLE lock_probe (id integer PRIMARY KEY)');
+  await db.query('INSERT INTO lock_probe VALUES (1), (2)');
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+describe('inTransaction', () => {
+  it('should run again a transaction that a prepared statement found deadlocked, so both writers succeed', async () => {
+    const attempts = { a: 0, b: 0 };
+    let firstLocks = 0;
+    let bothLocked: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+    const lock = (m: Parameters<Parameters<typeof inTransaction>[1]>[0], id: number) =>
+      preparedInTransaction(m, 'SELECT id FROM lock_probe WHERE id = $1 FOR UPDATE', [id]);
+    const writer = (name: 'a' | 'b', first: number, second: number) =>
+      inTransaction(db, async (m) => {
+        attempts[name] += 1;
+        await lock(m, first);
+        if (attempts[name] === 1) {
+          if ((firstLocks += 1) === 2) bothLocked();
+          await barrier;
+        }
+        await lock(m, second);
+        return name;
+      });
+
+    await expect(Promise.all([writer('a', 1, 2), writer('b', 2, 1)])).resolves.toEqual(['a', 'b']);
+    // PostgreSQL aborted one of them (40P01, raised by pg itself, not wrapped by TypeORM); it ran again.
+    expect(attempts.a + attempts.b).toBe(3);
+  });
+});
