@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Answer } from '../entities/answer.entity.js';
 import { Question } from '../entities/question.entity.js';
 import { Tag } from '../entities/tag.entity.js';
@@ -8,11 +9,13 @@ import { rowIdOf } from '../src/ids.js';
 import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
+import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
 import { afterDescription, firstDescription, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
 import { AskQuestionInput } from './types/inputs.js';
+import { argumentsOfChild } from './lookahead.js';
 
 @Resolver(() => Question)
 export class QuestionResolver {
@@ -21,8 +24,12 @@ export class QuestionResolver {
     @Arg('id', () => ID, { description: 'The id of a question; another kind of id is BAD_USER_INPUT (rule idType).' })
     id: string,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Question | null> {
-    const post = await ctx.loaders.post.load(rowIdOf(id, ['Question'], 'id').rowId);
+    const rowId = rowIdOf(id, ['Question'], 'id').rowId;
+    // A query that asks for its answers too (the thread page) reads both in one statement.
+    const answers = answersAsked(info);
+    const post = answers ? await ctx.loaders.questionWithAnswers(rowId, answers) : await ctx.loaders.post.load(rowId);
     return post instanceof Question ? post : null;
   }
 
@@ -166,5 +173,21 @@ export class QuestionResolver {
   ): Promise<Question> {
     const { rowId } = rowIdOf(questionId, ['Question'], 'questionId');
     return fresh(ctx, await ctx.services.questions.follow(requireViewer(ctx.viewer), rowId, follow));
+  }
+}
+
+/** The page of answers the query asks of the question being resolved, when it asks for one page; else null. */
+function answersAsked(info: GraphQLResolveInfo): (PageArgs & { ordering: Ordering }) | null {
+  const args = argumentsOfChild(info, 'answers');
+  if (args === null) return null;
+  try {
+    const order = (args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
+    return {
+      ...pageArgs(args.first as number | null, args.after as string | null, 10),
+      ordering: answerOrderings[order],
+    };
+  } catch {
+    // A bad `first` is the answers field's error, reported at its path when it resolves.
+    return null;
   }
 }

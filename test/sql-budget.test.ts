@@ -90,3 +90,62 @@ describe('the SQL budget', () => {
     expect(statements.length).toBeLessThanOrEqual(4);
   });
 });
+
+describe('a question read with the answers its query asks for', () => {
+  type Answers = { nodes: Array<{ id: string; score: number }>; pageInfo: { endCursor: string | null } };
+  type Data = { question: Record<string, Answers> | null };
+  const read = async (query: string, variables: object) => {
+    server.sql.length = 0;
+    const response = (await server.post({ query, variables })) as { data?: Data; errors?: unknown[] };
+    return { ...response, statements: [...server.sql] };
+  };
+  const page = 'nodes { id score } pageInfo { endCursor }';
+
+  it('should read the question and that page in one statement, as the page alone would read it', async () => {
+    const together = await read(
+      `query ($id: ID!, $first: Int) { question(id: $id) { ...Answers } }
+       fragment Answers on Question { answers(first: $first, orderBy: NEWEST) { ${page} } }`,
+      { id: large, first: 7 },
+    );
+    // Two pages asked: the question cannot read both along, so each list reads on its own.
+    const apart = await read(
+      `query ($id: ID!) { question(id: $id) {
+         a: answers(first: 7, orderBy: NEWEST) { ${page} } b: answers(first: 1) { nodes { id } } } }`,
+      { id: large },
+    );
+    expect(together.errors).toBeUndefined();
+    expect(together.statements).toHaveLength(1);
+    expect(apart.statements.length).toBeGreaterThan(1);
+    expect(together.data?.question?.answers).toEqual(apart.data?.question?.a);
+    expect(together.data?.question?.answers.nodes).toHaveLength(7);
+
+    const next = await read(
+      `query ($id: ID!, $after: String) { question(id: $id) { answers(first: 7, after: $after, orderBy: NEWEST) { ${page} } } }`,
+      { id: large, after: together.data?.question?.answers.pageInfo.endCursor },
+    );
+    const nextApart = await read(
+      `query ($id: ID!, $after: String) { question(id: $id) {
+         a: answers(first: 7, after: $after, orderBy: NEWEST) { ${page} } b: answers(first: 1) { nodes { id } } } }`,
+      { id: large, after: together.data?.question?.answers.pageInfo.endCursor },
+    );
+    expect(next.statements).toHaveLength(1);
+    expect(next.data?.question?.answers).toEqual(nextApart.data?.question?.a);
+    const seen = new Set(together.data?.question?.answers.nodes.map((answer) => answer.id));
+    expect(next.data?.question?.answers.nodes.some((answer) => seen.has(answer.id))).toBe(false);
+  });
+
+  it('should still report a bad page size at the answers field, and give null for an absent question', async () => {
+    const bad = await read(`query ($id: ID!) { question(id: $id) { answers(first: 0) { ${page} } } }`, { id: large });
+    expect(bad.errors).toEqual([
+      expect.objectContaining({
+        path: ['question', 'answers'],
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
+    const absent = await read(`query ($id: ID!) { question(id: $id) { answers { ${page} } } }`, {
+      id: toGlobal('Question', 987654),
+    });
+    expect(absent.errors).toBeUndefined();
+    expect(absent.data?.question).toBeNull();
+  });
+});

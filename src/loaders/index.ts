@@ -12,8 +12,8 @@ import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
 import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
 import { splitPostRead, type PostReader } from './rows.js';
-import { childPageLoader, type ChildPageKey } from './pages.js';
-import type { Page } from './pagination.js';
+import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
+import type { Ordering, Page, PageArgs } from './pagination.js';
 import { always, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
 import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
 import { searchPage, type SearchPage } from './search.js';
@@ -40,6 +40,11 @@ export interface Loaders {
   viewerVoteOf: Map<Post, 1 | -1 | null>;
   viewerFollows: DataLoader<number, boolean>;
   answersOfQuestion: DataLoader<ChildPageKey, Page<Answer>, string>;
+  /**
+   * A question read with one page of its answers in one statement, that page primed in
+   * `answersOfQuestion`: for a query known to ask for both (the thread page). Null when absent.
+   */
+  questionWithAnswers(questionId: number, answers: PageArgs & { ordering: Ordering }): Promise<Post | null>;
   repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
   questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
   answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
@@ -71,6 +76,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
       return post;
     },
   };
+  const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
   const loaders: Loaders = {
     user: userLoader(db),
     userByUsername: userByUsernameLoader(db),
@@ -84,7 +90,22 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     viewerFollows: userId === null ? always(false) : forViewer(followsLoader(db), userId),
     authorOf: new Map(),
     viewerVoteOf: new Map(),
-    answersOfQuestion: childPageLoader(db, { kind: 'answer', parentColumn: 'question_id' }, reader),
+    answersOfQuestion: childPageLoader(db, answerList, reader),
+    questionWithAnswers: async (questionId, answers) => {
+      const answerCount = (question: Post) => (question as Question).answerCount;
+      const read = await postWithChildren<Answer>(
+        db,
+        answerList,
+        reader,
+        { ...answers, parentId: questionId },
+        answerCount,
+      );
+      if (read === null) return null;
+      loaders.post.prime(questionId, read.post);
+      const key = { ...answers, parentId: questionId, totalCount: answerCount(read.post) };
+      loaders.answersOfQuestion.prime(key, read.page);
+      return read.post;
+    },
     repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),

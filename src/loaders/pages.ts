@@ -58,8 +58,22 @@ export function childPageLoader<T extends Post>(
 }
 
 /** The list one key reads, e.g. "answer by question_id 12". */
-function scopeOf(list: ChildList, key: ChildPageKey): string {
+function scopeOf(list: ChildList, key: Pick<ChildPageKey, 'parentId'>): string {
   return `${list.kind} by ${list.parentColumn} ${key.parentId}`;
+}
+
+/** SQL of pages of `list` for keys unnested from `$from` on ({@link batchPagesSql}); the viewer is `$1`. */
+function childPagesSql(list: ChildList, ordering: Ordering, from: number): string {
+  const { select, join } = postReadColumns('$1');
+  // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
+  // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
+  return batchPagesSql(
+    ordering,
+    'p',
+    from,
+    (parent, after) => `SELECT ${select} FROM post p ${join}
+      WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL AND ${after}`,
+  );
 }
 
 async function selectPages(
@@ -69,18 +83,33 @@ async function selectPages(
   keys: readonly BatchPageKey[],
   viewerId: number | null,
 ): Promise<Array<PostReadRow & { keyIndex: number }>> {
+  return preparedRows(db, childPagesSql(list, ordering, 2), [viewerId, ...batchPageParams(ordering, keys)]);
+}
+
+/**
+ * A post and one page of its children in one statement (a UNION of the post's row, key index 0, and
+ * {@link batchPagesSql} for its one key): the thread page then needs no statement of its own for a
+ * question's answers. Null when the post is absent or deleted.
+ */
+export async function postWithChildren<T extends Post>(
+  db: DataSource,
+  list: ChildList,
+  reader: PostReader,
+  key: Omit<ChildPageKey, 'totalCount'>,
+  totalCountOf: (parent: Post) => Page<T>['totalCount'],
+): Promise<{ post: Post; page: Page<T> } | null> {
   const { select, join } = postReadColumns('$1');
-  // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
-  // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
-  return preparedRows(
+  const batch = [{ ...key, parent: key.parentId, scope: scopeOf(list, key) }];
+  const rows = await preparedRows<PostReadRow & { keyIndex: number }>(
     db,
-    batchPagesSql(
-      ordering,
-      'p',
-      2,
-      (parent, after) => `SELECT ${select} FROM post p ${join}
-        WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL AND ${after}`,
-    ),
-    [viewerId, ...batchPageParams(ordering, keys)],
+    `SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
+     UNION ALL ${childPagesSql(list, key.ordering, 3)}`,
+    [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)],
   );
+  const own = rows.find((row) => row.keyIndex === 0);
+  if (own === undefined) return null;
+  const post = reader.read(own);
+  const read = (row: PostReadRow) => reader.read(row) as T;
+  const [page] = batchToPages(key.ordering, batch, rows, read, () => totalCountOf(post));
+  return { post, page };
 }
