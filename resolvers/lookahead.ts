@@ -9,15 +9,13 @@ import {
 } from 'graphql';
 
 /**
- * The arguments (variables and defaults applied) the query gives to field `name` of what the current
- * field returns, when it selects that field exactly once (an alias counts as another); else null.
- * It lets a resolver read a child together with its parent. @skip and @include are not looked at:
- * a child read and then skipped only costs part of a statement.
+ * Looking ahead in the query, so that a resolver can read children together with their parent. A
+ * child counts only when selected exactly once (an alias counts as another). @skip and @include are
+ * not looked at: a child read and then skipped only costs part of a statement.
  */
-export function argumentsOfChild(info: GraphQLResolveInfo, name: string): Record<string, unknown> | null {
-  const type = getNamedType(info.returnType);
-  const field = isObjectType(type) ? type.getFields()[name] : undefined;
-  if (field === undefined) return null;
+
+/** The fields named `name` selected under `parents`, through fragments. */
+function fieldsNamed(info: GraphQLResolveInfo, parents: readonly FieldNode[], name: string): FieldNode[] {
   const found: FieldNode[] = [];
   const visited = new Set<string>();
   const visit = (selectionSet: SelectionSetNode | undefined): void => {
@@ -32,6 +30,37 @@ export function argumentsOfChild(info: GraphQLResolveInfo, name: string): Record
       }
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet);
-  return found.length === 1 ? getArgumentValues(field, found[0], info.variableValues) : null;
+  for (const parent of parents) visit(parent.selectionSet);
+  return found;
+}
+
+/** A field of object type `typeName` as the query selects it, with its arguments (variables and defaults applied). */
+export interface Selected {
+  node: FieldNode;
+  args: Record<string, unknown>;
+}
+
+/** Field `name` of the object the current field returns, when selected exactly once. */
+export function selectedChild(info: GraphQLResolveInfo, name: string): Selected | null {
+  return selectedUnder(info, info.fieldNodes, getNamedType(info.returnType).name, name);
+}
+
+/** Field `name` of type `typeName` selected under `parents`, when selected exactly once. */
+export function selectedUnder(
+  info: GraphQLResolveInfo,
+  parents: readonly FieldNode[],
+  typeName: string,
+  name: string,
+): Selected | null {
+  const type = info.schema.getType(typeName);
+  const field = isObjectType(type) ? type.getFields()[name] : undefined;
+  const found = field ? fieldsNamed(info, parents, name) : [];
+  if (field === undefined || found.length !== 1) return null;
+  return { node: found[0], args: getArgumentValues(field, found[0], info.variableValues) };
+}
+
+/** The nodes of a connection field as selected: under `nodes` and under `edges { node }`. */
+export function connectionNodes(info: GraphQLResolveInfo, connection: FieldNode): FieldNode[] {
+  const edges = fieldsNamed(info, [connection], 'edges');
+  return [...fieldsNamed(info, [connection], 'nodes'), ...fieldsNamed(info, edges, 'node')];
 }

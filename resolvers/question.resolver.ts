@@ -15,7 +15,7 @@ import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
 import { AskQuestionInput } from './types/inputs.js';
-import { argumentsOfChild } from './lookahead.js';
+import { connectionNodes, selectedChild, selectedUnder } from './lookahead.js';
 
 @Resolver(() => Question)
 export class QuestionResolver {
@@ -27,9 +27,11 @@ export class QuestionResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Question | null> {
     const rowId = rowIdOf(id, ['Question'], 'id').rowId;
-    // A query that asks for its answers too (the thread page) reads both in one statement.
-    const answers = answersAsked(info);
-    const post = answers ? await ctx.loaders.questionWithAnswers(rowId, answers) : await ctx.loaders.post.load(rowId);
+    // A query that asks for its answers too (the thread page) reads them along, in one statement.
+    const asked = pagesAsked(info);
+    const post = asked
+      ? await ctx.loaders.questionWithAnswers(rowId, asked.answers, asked.replies)
+      : await ctx.loaders.post.load(rowId);
     return post instanceof Question ? post : null;
   }
 
@@ -176,18 +178,28 @@ export class QuestionResolver {
   }
 }
 
-/** The page of answers the query asks of the question being resolved, when it asks for one page; else null. */
-function answersAsked(info: GraphQLResolveInfo): (PageArgs & { ordering: Ordering }) | null {
-  const args = argumentsOfChild(info, 'answers');
-  if (args === null) return null;
+/**
+ * What the query asks of the question being resolved, when the question can read it along: one page
+ * of answers and, under them, the first page of each one's replies. Null when it asks otherwise.
+ */
+function pagesAsked(
+  info: GraphQLResolveInfo,
+): { answers: PageArgs & { ordering: Ordering }; replies?: { first: number } } | null {
+  const answers = selectedChild(info, 'answers');
+  if (answers === null) return null;
   try {
-    const order = (args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
+    const order = (answers.args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
+    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, 10);
+    const replies = selectedUnder(info, connectionNodes(info, answers.node), 'Answer', 'replies');
+    // A cursor belongs to one answer's replies: only first pages can be read for every answer at once.
+    const repliesPage =
+      replies && replies.args.after == null ? pageArgs(replies.args.first as number | null, null, 20) : null;
     return {
-      ...pageArgs(args.first as number | null, args.after as string | null, 10),
-      ordering: answerOrderings[order],
+      answers: { ...page, ordering: answerOrderings[order] },
+      ...(repliesPage && { replies: { first: repliesPage.first } }),
     };
   } catch {
-    // A bad `first` is the answers field's error, reported at its path when it resolves.
+    // A bad `first` is that field's error, reported at its path when it resolves.
     return null;
   }
 }

@@ -13,6 +13,7 @@ import { questionPage, tagPage } from './lists.js';
 import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
 import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
+import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
 import { always, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
 import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
@@ -41,10 +42,15 @@ export interface Loaders {
   viewerFollows: DataLoader<number, boolean>;
   answersOfQuestion: DataLoader<ChildPageKey, Page<Answer>, string>;
   /**
-   * A question read with one page of its answers in one statement, that page primed in
-   * `answersOfQuestion`: for a query known to ask for both (the thread page). Null when absent.
+   * A question read with one page of its answers and, when `replies` is given, the first page of each
+   * answer's replies, in one statement; the pages are primed in `answersOfQuestion` and
+   * `repliesOfAnswer`. For a query known to ask for them (the thread page). Null when absent.
    */
-  questionWithAnswers(questionId: number, answers: PageArgs & { ordering: Ordering }): Promise<Post | null>;
+  questionWithAnswers(
+    questionId: number,
+    answers: PageArgs & { ordering: Ordering },
+    replies?: { first: number },
+  ): Promise<Post | null>;
   repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
   questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
   answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
@@ -77,6 +83,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     },
   };
   const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
+  const replyList: ChildList = { kind: 'reply', parentColumn: 'answer_id' };
   const loaders: Loaders = {
     user: userLoader(db),
     userByUsername: userByUsernameLoader(db),
@@ -91,22 +98,30 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     authorOf: new Map(),
     viewerVoteOf: new Map(),
     answersOfQuestion: childPageLoader(db, answerList, reader),
-    questionWithAnswers: async (questionId, answers) => {
+    questionWithAnswers: async (questionId, answers, replies) => {
       const answerCount = (question: Post) => (question as Question).answerCount;
-      const read = await postWithChildren<Answer>(
+      const replyCount = (answer: Post) => (answer as Answer).replyCount;
+      const read = await postWithChildren<Answer, Reply>(
         db,
         answerList,
         reader,
         { ...answers, parentId: questionId },
         answerCount,
+        replies && { list: replyList, ordering: replyOrdering, first: replies.first, totalCountOf: replyCount },
       );
       if (read === null) return null;
       loaders.post.prime(questionId, read.post);
-      const key = { ...answers, parentId: questionId, totalCount: answerCount(read.post) };
-      loaders.answersOfQuestion.prime(key, read.page);
+      loaders.answersOfQuestion.prime(
+        { ...answers, parentId: questionId, totalCount: answerCount(read.post) },
+        read.page,
+      );
+      for (const [answerId, page] of read.grandchildren) {
+        const key = { first: replies?.first ?? 0, after: null, parentId: answerId, ordering: replyOrdering };
+        loaders.repliesOfAnswer.prime({ ...key, totalCount: page.totalCount }, page);
+      }
       return read.post;
     },
-    repliesOfAnswer: childPageLoader(db, { kind: 'reply', parentColumn: 'answer_id' }, reader),
+    repliesOfAnswer: childPageLoader(db, replyList, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),
     revisionsOfPost: revisionPageLoader(db),

@@ -5,6 +5,8 @@ import {
   batchPageParams,
   batchPagesSql,
   batchToPages,
+  orderBy,
+  toPage,
   type BatchPageKey,
   type Ordering,
   type Page,
@@ -62,18 +64,18 @@ function scopeOf(list: ChildList, key: Pick<ChildPageKey, 'parentId'>): string {
   return `${list.kind} by ${list.parentColumn} ${key.parentId}`;
 }
 
-/** SQL of pages of `list` for keys unnested from `$from` on ({@link batchPagesSql}); the viewer is `$1`. */
-function childPagesSql(list: ChildList, ordering: Ordering, from: number): string {
+/** SQL of the live rows of `list` under `parent` (SQL naming the parent's id), the viewer being `$1`. */
+function rowsOf(list: ChildList, parent: string): string {
   const { select, join } = postReadColumns('$1');
   // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
   // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
-  return batchPagesSql(
-    ordering,
-    'p',
-    from,
-    (parent, after) => `SELECT ${select} FROM post p ${join}
-      WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL AND ${after}`,
-  );
+  return `SELECT ${select} FROM post p ${join}
+    WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL`;
+}
+
+/** SQL of pages of `list` for keys unnested from `$from` on ({@link batchPagesSql}). */
+function childPagesSql(list: ChildList, ordering: Ordering, from: number): string {
+  return batchPagesSql(ordering, 'p', from, (parent, after) => `${rowsOf(list, parent)} AND ${after}`);
 }
 
 async function selectPages(
@@ -86,30 +88,58 @@ async function selectPages(
   return preparedRows(db, childPagesSql(list, ordering, 2), [viewerId, ...batchPageParams(ordering, keys)]);
 }
 
+/** The first page of each child's own children (an answer's replies), read along with the children. */
+export interface GrandchildPages<G extends Post> {
+  list: ChildList;
+  ordering: Ordering;
+  first: number;
+  totalCountOf: (child: Post) => Page<G>['totalCount'];
+}
+
 /**
- * A post and one page of its children in one statement (a UNION of the post's row, key index 0, and
- * {@link batchPagesSql} for its one key): the thread page then needs no statement of its own for a
- * question's answers. Null when the post is absent or deleted.
+ * A post, one page of its children and, optionally, the first page of each child's children, in one
+ * statement: the thread page's question, its answers and their replies. Rows come back marked by
+ * `keyIndex`: 0 the post, 1 a child ({@link batchPagesSql} with one key), minus a child's id for
+ * that child's children. Null when the post is absent or deleted.
  */
-export async function postWithChildren<T extends Post>(
+export async function postWithChildren<T extends Post, G extends Post = Post>(
   db: DataSource,
   list: ChildList,
   reader: PostReader,
   key: Omit<ChildPageKey, 'totalCount'>,
   totalCountOf: (parent: Post) => Page<T>['totalCount'],
-): Promise<{ post: Post; page: Page<T> } | null> {
+  grandchildren?: GrandchildPages<G>,
+): Promise<{ post: Post; page: Page<T>; grandchildren: Map<number, Page<G>> } | null> {
   const { select, join } = postReadColumns('$1');
   const batch = [{ ...key, parent: key.parentId, scope: scopeOf(list, key) }];
-  const rows = await preparedRows<PostReadRow & { keyIndex: number }>(
-    db,
-    `SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
-     UNION ALL ${childPagesSql(list, key.ordering, 3)}`,
-    [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)],
-  );
+  const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
+  let sql = `WITH children AS (${childPagesSql(list, key.ordering, 3)})
+    SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
+    UNION ALL SELECT * FROM children`;
+  if (grandchildren) {
+    params.push(grandchildren.first);
+    sql += ` UNION ALL SELECT -c."rowId" AS "keyIndex", g.* FROM children c CROSS JOIN LATERAL (
+      ${rowsOf(grandchildren.list, 'c."rowId"')}
+      ORDER BY ${orderBy(grandchildren.ordering, 'p')} LIMIT $${params.length} + 1) g`;
+  }
+  const rows = await preparedRows<PostReadRow & { keyIndex: number }>(db, sql, params);
   const own = rows.find((row) => row.keyIndex === 0);
   if (own === undefined) return null;
   const post = reader.read(own);
-  const read = (row: PostReadRow) => reader.read(row) as T;
-  const [page] = batchToPages(key.ordering, batch, rows, read, () => totalCountOf(post));
-  return { post, page };
+  const [page] = batchToPages(
+    key.ordering,
+    batch,
+    rows,
+    (row) => reader.read(row) as T,
+    () => totalCountOf(post),
+  );
+  const pagesOfChildren = new Map<number, Page<G>>();
+  for (const { node: child } of grandchildren ? page.edges : []) {
+    const { list: grandList, ordering, first, totalCountOf: countOf } = grandchildren as GrandchildPages<G>;
+    const ofChild = rows.filter((row) => row.keyIndex === -child.rowId);
+    const scope = scopeOf(grandList, { parentId: child.rowId });
+    const read = (row: PostReadRow) => reader.read(row) as G;
+    pagesOfChildren.set(child.rowId, toPage(ordering, scope, ofChild, { first, after: null }, read, countOf(child)));
+  }
+  return { post, page, grandchildren: pagesOfChildren };
 }
