@@ -88,12 +88,35 @@ export async function threadEventStream(
   const fail = (error: unknown) => queue.stop(error);
   // Events received and not yet in the queue; with the queue's, what the watcher has not taken.
   let inChain = 0;
+  let replaying = afterSeq !== null;
   const receive = (event: ThreadEventMessage): void => {
     if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
     inChain += 1;
     if (backlog && inChain + queue.length > backlog.maxPending) {
       backlog.overflow();
       queue.stop();
+      return;
+    }
+    if (inChain === 1 && !replaying && event.seq <= last + 1) {
+      // Caught up and nothing pending: the next event needs no link of the chain, only the filter's
+      // answer (thousands of watchers of a thread each take this path for every event).
+      if (event.seq <= last) {
+        inChain -= 1;
+        return;
+      }
+      last = event.seq;
+      const verdict = wanted(event);
+      if (typeof verdict === 'boolean') {
+        inChain -= 1;
+        if (verdict) queue.push(event);
+        return;
+      }
+      chain = verdict
+        .then((keep) => {
+          inChain -= 1;
+          if (keep) queue.push(event);
+        })
+        .catch(fail);
       return;
     }
     chain = chain
@@ -110,6 +133,7 @@ export async function threadEventStream(
     chain = chain
       .then(async () => {
         for (const event of await eventsAfter(db, questionId, afterSeq)) await deliver(event);
+        replaying = false;
       })
       .catch(fail);
   }
