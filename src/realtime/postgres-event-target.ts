@@ -49,11 +49,18 @@ export async function createPostgresEventTarget(
       const { type, detail } = JSON.parse(payload) as { type: string; detail: unknown };
       local.dispatchEvent(new CustomEvent(type, { detail }) as PubSubEvent<Topics, keyof Topics>);
     });
+    // pg reports a lost connection as up to two errors, then an end: listen again once. A client
+    // that never got to listen is `retry`'s to replace.
+    const relisten = () => {
+      if (listener !== client) return;
+      listener = undefined;
+      if (!closed) setTimeout(() => void listen().catch(retry), reconnectMs).unref();
+    };
     client.on('error', (error) => {
       onError(error);
-      if (listener === client) listener = undefined;
-      if (!closed) setTimeout(() => void listen().catch(retry), reconnectMs).unref();
+      relisten();
     });
+    client.on('end', relisten);
     await client.connect();
     await client.query(`LISTEN ${channel}`);
     listener = client;
