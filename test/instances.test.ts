@@ -72,15 +72,15 @@ describe('two instances on one database and one Redis', () => {
       });
       const scores = watch(client, ScoreChangedDocument, { questionId: question.id });
 
-      // The first vote may come by replay or live; once it has arrived, both streams are live.
+      // The first vote may come by replay or live; once it has arrived, both streams are live. The
+      // demo's own events replay first, so an event is matched by its post and its score.
+      const arrived = (postId: string, score: number) =>
+        events.results.some((r) => r.data?.threadEvents.postId === postId && r.data.threadEvents.score === score);
       const first = await vote(posts[0]);
-      await waitFor(() => events.results.some((r) => r.data?.threadEvents.score === first.vote.score));
+      await waitFor(() => arrived(posts[0], first.vote.score));
       const later: number[] = [];
       for (const id of posts.slice(1)) later.push((await vote(id)).vote.score);
-      await waitFor(
-        () =>
-          scores.results.length >= later.length && events.results.at(-1)?.data?.threadEvents.postId === posts.at(-1),
-      );
+      await waitFor(() => scores.results.length >= later.length && arrived(posts.at(-1)!, later.at(-1)!));
 
       const seqs = events.results.map((r) =>
         Number(Buffer.from(r.data!.threadEvents.cursor, 'base64url').toString().split(':')[2]),
