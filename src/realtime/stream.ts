@@ -80,10 +80,18 @@ export async function threadEventStream(
   let last = afterSeq ?? state.lastSeq;
   // One link per delivery, so events go out one after another even when reading the outbox.
   let chain = Promise.resolve();
-  const deliver = async (event: ThreadEventMessage): Promise<void> => {
+  // Synchronous when the filter answers at once; a promise only while it looks something up.
+  const deliver = (event: ThreadEventMessage): void | Promise<void> => {
     if (event.seq <= last) return;
     last = event.seq;
-    if (await wanted(event)) queue.push(event);
+    const verdict = wanted(event);
+    if (typeof verdict === 'boolean') {
+      if (verdict) queue.push(event);
+      return;
+    }
+    return verdict.then((keep) => {
+      if (keep) queue.push(event);
+    });
   };
   const fail = (error: unknown) => queue.stop(error);
   // Events received and not yet in the queue; with the queue's, what the watcher has not taken.
@@ -98,25 +106,17 @@ export async function threadEventStream(
       return;
     }
     if (inChain === 1 && !replaying && event.seq <= last + 1) {
-      // Caught up and nothing pending: the next event needs no link of the chain, only the filter's
-      // answer (thousands of watchers of a thread each take this path for every event).
-      if (event.seq <= last) {
-        inChain -= 1;
-        return;
+      // Caught up and nothing pending: the event needs no link of the chain, only the filter's answer
+      // (thousands of watchers of a thread each take this path for every event).
+      const delivered = deliver(event);
+      if (delivered === undefined) inChain -= 1;
+      else {
+        chain = delivered
+          .then(() => {
+            inChain -= 1;
+          })
+          .catch(fail);
       }
-      last = event.seq;
-      const verdict = wanted(event);
-      if (typeof verdict === 'boolean') {
-        inChain -= 1;
-        if (verdict) queue.push(event);
-        return;
-      }
-      chain = verdict
-        .then((keep) => {
-          inChain -= 1;
-          if (keep) queue.push(event);
-        })
-        .catch(fail);
       return;
     }
     chain = chain
