@@ -1,5 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
+/**
+ * The driver's error inside whatever carried it: TypeORM wraps it as `driverError`, graphql as
+ * `thrownValue` (pg may throw a bare object); a prepared statement's (src/db/prepared.ts) comes bare.
+ */
+export function driverErrorOf(error: unknown): { code?: string; message?: string } {
+  const wrapped = error as { driverError?: unknown; thrownValue?: unknown } | undefined;
+  return (wrapped?.driverError ?? wrapped?.thrownValue ?? error ?? {}) as { code?: string; message?: string };
+}
+
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const retryable = new Set(['40001', '40P01']);
 
@@ -12,9 +21,7 @@ export async function inTransaction<T>(db: DataSource, work: (m: EntityManager) 
     try {
       return await db.transaction(work);
     } catch (error) {
-      // TypeORM wraps the driver's error; a prepared statement's (src/db/prepared.ts) is pg's own.
-      const { driverError } = error as { driverError?: { code?: string } };
-      const code = (driverError ?? (error as { code?: string })).code;
+      const { code } = driverErrorOf(error);
       if (attempt >= 3 || code === undefined || !retryable.has(code)) throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { driverErrorOf } from '../db/transaction.js';
 import { errorCodes, type ErrorCode } from './index.js';
 
 /** Apollo's own codes for requests it could not run: the client's fault, so BAD_USER_INPUT. */
@@ -32,10 +33,7 @@ const unavailable = new Set([
 ]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
-  // pg may throw a bare object (graphql wraps it as `thrownValue`); TypeORM wraps errors as `driverError`.
-  const wrapped = error as { driverError?: unknown; thrownValue?: unknown } | undefined;
-  const cause = wrapped?.driverError ?? wrapped?.thrownValue ?? error;
-  const { code, message } = (cause ?? {}) as { code?: string; message?: string };
+  const { code, message } = driverErrorOf(error);
   return (code !== undefined && unavailable.has(code)) || /Connection terminated/.test(message ?? '');
 }
 
