@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, Logger } from 'typeorm';
 
 const names = new Map<string, string>();
 
@@ -9,6 +9,18 @@ function nameOf(text: string): string {
   let name = names.get(text);
   if (name === undefined) names.set(text, (name = `r${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
   return name;
+}
+
+/** Logs `text` (tests count statements through the logger), then runs it as a named statement on `on`. */
+async function runNamed<R extends pg.QueryResultRow>(
+  on: pg.Pool | pg.PoolClient,
+  logger: Logger,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  logger.logQuery(text, values);
+  const { rows } = await on.query<R>({ name: nameOf(text), text, values });
+  return rows;
 }
 
 /** The pool whose sessions plan prepared statements generically (see data-source.ts). */
@@ -32,9 +44,7 @@ export async function preparedRows<R extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<R[]> {
-  db.logger.logQuery(text, values);
-  const { rows } = await poolOf(db).query<R>({ name: nameOf(text), text, values });
-  return rows;
+  return runNamed(poolOf(db), db.logger, text, values);
 }
 
 /**
@@ -52,7 +62,5 @@ export async function preparedInTransaction<R extends pg.QueryResultRow>(
   // TypeORM's query runner of the transaction holds the pool client it began on.
   const client = (m.queryRunner as unknown as { databaseConnection: pg.PoolClient | undefined }).databaseConnection;
   if (client === undefined) throw new Error('preparedInTransaction needs the manager of a running transaction');
-  m.connection.logger.logQuery(text, values);
-  const { rows } = await client.query<R>({ name: nameOf(text), text, values });
-  return rows;
+  return runNamed(client, m.connection.logger, text, values);
 }
