@@ -26,8 +26,8 @@ const config = loadConfig();
 const log = createLog();
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
-async function open(url: string, poolSize: number): Promise<DataSource> {
-  return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError });
+async function open(url: string, poolSize: number, migrate: boolean): Promise<DataSource> {
+  return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError }, migrate);
 }
 
 /** The services and the live streams over `db`, their events and counters shared as given. */
@@ -132,12 +132,10 @@ if (cluster.isPrimary) {
   }
   const clustered = config.workers > 1;
   // The primary of a cluster only imports, prunes and supervises: a small pool is plenty.
-  const db = await open(url, clustered ? 2 : config.poolSize);
-  const { app, realtime, rateLimits } = await assemble(
-    db,
-    config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined,
-    config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined,
-  );
+  const db = await open(url, clustered ? 2 : config.poolSize, true);
+  // A single process shares through Redis when given; a cluster's primary serves nobody.
+  const redis = config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined;
+  const { app, realtime, rateLimits } = await assemble(db, redis, redis);
   if (config.seedDemo && (await isEmpty(db))) {
     // The operator's import, not users' writes: no rate limit counts it.
     const importing = createApp(
@@ -170,11 +168,12 @@ if (cluster.isPrimary) {
 } else {
   // A worker: the database is ready; events and counters are shared with the other workers.
   const url = config.databaseUrl as string;
-  const db = await open(url, config.poolSize);
+  const db = await open(url, config.poolSize, false);
+  const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
   const { app, realtime, rateLimits } = await assemble(
     db,
-    config.redisUrl ? { redisUrl: config.redisUrl } : { postgresUrl: url, onError: onPoolError },
-    config.redisUrl ? { redisUrl: config.redisUrl } : 'cluster',
+    redis ?? { postgresUrl: url, onError: onPoolError },
+    redis ?? 'cluster',
   );
   const server = await serve(app, realtime);
   onSignal(async () => {

@@ -83,10 +83,13 @@ export function createDataSource({
   });
 }
 
-/** Initializes the DataSource and applies pending migrations, each in its own transaction. */
-export async function openDatabase(options: DataSourceOptions): Promise<DataSource> {
+/**
+ * Initializes the DataSource and applies pending migrations, each in its own transaction.
+ * @param migrate @default true; false for a worker whose primary migrated the database already
+ */
+export async function openDatabase(options: DataSourceOptions, migrate = true): Promise<DataSource> {
   const db = createDataSource(options);
   await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  if (migrate) await db.runMigrations({ transaction: 'each' });
   return db;
 }
