@@ -112,12 +112,14 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
       if (read === null) return null;
       loaders.post.prime(questionId, read.post);
       loaders.answersOfQuestion.prime(
-        { ...answers, parentId: questionId, totalCount: answerCount(read.post) },
+        { ...answers, parentId: questionId, totalCount: read.page.totalCount },
         read.page,
       );
-      for (const [answerId, page] of read.grandchildren) {
-        const key = { first: replies?.first ?? 0, after: null, parentId: answerId, ordering: replyOrdering };
-        loaders.repliesOfAnswer.prime({ ...key, totalCount: page.totalCount }, page);
+      if (replies) {
+        for (const [answerId, page] of read.grandchildren) {
+          const key = { first: replies.first, after: null, parentId: answerId, ordering: replyOrdering };
+          loaders.repliesOfAnswer.prime({ ...key, totalCount: page.totalCount }, page);
+        }
       }
       return read.post;
     },

@@ -45,7 +45,7 @@ export function childPageLoader<T extends Post>(
       for (const key of keys) byOrdering.set(key.ordering, [...(byOrdering.get(key.ordering) ?? []), key]);
       await Promise.all(
         [...byOrdering].map(async ([ordering, group]) => {
-          const batch = group.map((key) => ({ ...key, parent: key.parentId, scope: scopeOf(list, key) }));
+          const batch = group.map((key) => batchKeyOf(list, key));
           const rows = await selectPages(db, list, ordering, batch, reader.viewerId);
           const read = (row: PostReadRow) => reader.read(row) as T;
           batchToPages(ordering, batch, rows, read, (key) => key.totalCount).forEach((page, i) =>
@@ -62,6 +62,11 @@ export function childPageLoader<T extends Post>(
 /** The list one key reads, e.g. "answer by question_id 12". */
 function scopeOf(list: ChildList, key: Pick<ChildPageKey, 'parentId'>): string {
   return `${list.kind} by ${list.parentColumn} ${key.parentId}`;
+}
+
+/** A page key as {@link batchPagesSql} takes it: its parent, and the list its cursor must belong to. */
+function batchKeyOf<K extends Omit<ChildPageKey, 'totalCount'>>(list: ChildList, key: K): K & BatchPageKey {
+  return { ...key, parent: key.parentId, scope: scopeOf(list, key) };
 }
 
 /** SQL of the live rows of `list` under `parent` (SQL naming the parent's id), the viewer being `$1`. */
@@ -111,7 +116,7 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
   grandchildren?: GrandchildPages<G>,
 ): Promise<{ post: Post; page: Page<T>; grandchildren: Map<number, Page<G>> } | null> {
   const { select, join } = postReadColumns('$1');
-  const batch = [{ ...key, parent: key.parentId, scope: scopeOf(list, key) }];
+  const batch = [batchKeyOf(list, key)];
   const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
   let sql = `WITH children AS (${childPagesSql(list, key.ordering, 3)})
     SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
