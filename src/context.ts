@@ -5,9 +5,14 @@ import { createLoaders, type Loaders } from './loaders/index.js';
 import { loadConfig, type Config } from './config.js';
 import { createLiveThreads, type LiveThreads } from './realtime/live.js';
 import type { Backlog } from './realtime/stream.js';
-import type { Realtime } from './realtime/pubsub.js';
+import { createRealtime, type Across, type Realtime } from './realtime/pubsub.js';
 import { createServices, type Services } from './services/index.js';
-import { createRateLimits, type RateLimits } from './services/rate-limits.js';
+import {
+  createRateLimits,
+  type RateLimits,
+  type RateLimitSettings,
+  type SharedCounters,
+} from './services/rate-limits.js';
 
 /** What every resolver receives: the viewer, this request's loaders, the services, the live streams. */
 export interface Context {
@@ -68,5 +73,34 @@ export function createApp(
     services: createServices(db, realtime, config, rateLimits),
     live: createLiveThreads(db, realtime),
     rateLimits,
+  };
+}
+
+/** An App with the pub/sub and rate limits made for it, and how to let them go. */
+export interface AssembledApp {
+  app: App;
+  realtime: Realtime;
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the pub/sub and rate limits (shared across processes as `across` and `counters` say, else in
+ * this process) and the App over them.
+ */
+export async function assembleApp(
+  db: DataSource,
+  settings: RateLimitSettings & Pick<Config, 'sessionTtlSeconds'>,
+  across?: Across,
+  counters?: SharedCounters,
+): Promise<AssembledApp> {
+  const realtime = await createRealtime(across);
+  const rateLimits = createRateLimits(settings, counters);
+  return {
+    app: createApp(db, realtime, settings, rateLimits),
+    realtime,
+    close: async () => {
+      await realtime.close();
+      await rateLimits.close();
+    },
   };
 }

@@ -7,15 +7,10 @@ import { importDemoThread, isEmpty } from './demo/import-demo.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { createLog } from './log.js';
 import { buildThreadSchema } from './schema.js';
-import { createApp, type App } from './context.js';
+import { assembleApp, createApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
-import { createRealtime, type Across, type Realtime } from './realtime/pubsub.js';
-import {
-  createRateLimits,
-  serveClusterRateLimits,
-  type RateLimits,
-  type SharedCounters,
-} from './services/rate-limits.js';
+import type { Realtime } from './realtime/pubsub.js';
+import { createRateLimits, serveClusterRateLimits } from './services/rate-limits.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
@@ -28,17 +23,6 @@ const onPoolError = (error: Error) => log.warn('database connection lost', { err
 
 async function open(url: string, poolSize: number, migrate: boolean): Promise<DataSource> {
   return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError }, migrate);
-}
-
-/** The services and the live streams over `db`, their events and counters shared as given. */
-async function assemble(
-  db: DataSource,
-  across?: Across,
-  counters?: SharedCounters,
-): Promise<{ app: App; realtime: Realtime; rateLimits: RateLimits }> {
-  const realtime = await createRealtime(across);
-  const rateLimits = createRateLimits(config, counters);
-  return { app: createApp(db, realtime, config, rateLimits), realtime, rateLimits };
 }
 
 /** Serves `app`; a worker of a cluster leaves saying where to its primary, which knows when all listen. */
@@ -135,7 +119,7 @@ if (cluster.isPrimary) {
   const db = await open(url, clustered ? 2 : config.poolSize, true);
   // A single process shares through Redis when given; a cluster's primary serves nobody.
   const redis = config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined;
-  const { app, realtime, rateLimits } = await assemble(db, redis, redis);
+  const { app, realtime, close } = await assembleApp(db, config, redis, redis);
   if (config.seedDemo && (await isEmpty(db))) {
     // The operator's import, not users' writes: no rate limit counts it.
     const importing = createApp(
@@ -156,8 +140,7 @@ if (cluster.isPrimary) {
   onSignal(async () => {
     stopPruning();
     await (workers ? workers.stop() : server?.close());
-    await realtime.close();
-    await rateLimits.close();
+    await close();
     await db.destroy();
     await embedded?.stop();
   });
@@ -170,16 +153,16 @@ if (cluster.isPrimary) {
   const url = config.databaseUrl as string;
   const db = await open(url, config.poolSize, false);
   const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
-  const { app, realtime, rateLimits } = await assemble(
+  const { app, realtime, close } = await assembleApp(
     db,
+    config,
     redis ?? { postgresUrl: url, onError: onPoolError },
     redis ?? 'cluster',
   );
   const server = await serve(app, realtime);
   onSignal(async () => {
     await server.close();
-    await realtime.close();
-    await rateLimits.close();
+    await close();
     await db.destroy();
   });
 }

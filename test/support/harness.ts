@@ -9,10 +9,9 @@ import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { SocketLimits } from '../../src/http/transport-limits.js';
 import { createLog } from '../../src/log.js';
 import { buildThreadSchema } from '../../src/schema.js';
-import { createApp, type App } from '../../src/context.js';
-import { createRealtime } from '../../src/realtime/pubsub.js';
+import { assembleApp, type App } from '../../src/context.js';
 import { loadConfig } from '../../src/config.js';
-import { createRateLimits, type RateLimitSettings } from '../../src/services/rate-limits.js';
+import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
 
 /** A GraphQL response as a client sees it, with the HTTP status. */
@@ -88,12 +87,9 @@ export async function serve(
   db: DataSource,
   options: ServeOptions = {},
 ): Promise<{ app: App; server: RunningServer; close(): Promise<void> }> {
-  const realtime = await createRealtime(options.redisUrl ? { redisUrl: options.redisUrl } : undefined);
-  const rateLimits = createRateLimits(
-    { ...loadConfig({}), ...testRateLimits, ...options.rateLimits },
-    options.redisUrl ? { redisUrl: options.redisUrl } : undefined,
-  );
-  const app = createApp(db, realtime, { sessionTtlSeconds: 3600 }, rateLimits);
+  const redis = options.redisUrl ? { redisUrl: options.redisUrl } : undefined;
+  const settings = { ...loadConfig({}), ...testRateLimits, ...options.rateLimits, sessionTtlSeconds: 3600 };
+  const { app, realtime, close } = await assembleApp(db, settings, redis, redis);
   const server = await startServer({
     app,
     schema: await buildThreadSchema(realtime.pubsub),
@@ -108,8 +104,7 @@ export async function serve(
     server,
     close: async () => {
       await server.close();
-      await realtime.close();
-      await rateLimits.close();
+      await close();
     },
   };
 }
