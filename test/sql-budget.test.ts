@@ -69,18 +69,23 @@ describe('the SQL budget', () => {
     expect(page.data?.question?.answers.nodes[0].replies.nodes).toHaveLength(5);
   });
 
-  it('should cast a vote in 6 statements: the session, the transaction, the locks, the vote, its event', async () => {
+  it('should cast a vote in 2 statements: the session, and the vote with its locks and event', async () => {
     const page = await server.gql(ThreadViewDocument, { id: small });
     const answerId = page.data!.question!.answers.nodes[0].id;
     const voter = await server.signUp();
-    for (const value of ['DOWN', 'UP', 'NONE'] as const) {
-      const statements = await statementsFor(() =>
+    const cast = (value: 'UP' | 'DOWN' | 'NONE') =>
+      statementsFor(() =>
         server.post(
           { query: voteMutation, variables: { input: { targetId: answerId, value } } },
           { authorization: `Bearer ${voter.token}` },
         ),
       );
-      expect(statements).toHaveLength(6);
+    // The post's kind and author are read once per process, by whichever vote comes first.
+    expect((await cast('UP')).length).toBeLessThanOrEqual(3);
+    for (const value of ['DOWN', 'UP', 'NONE'] as const) {
+      const statements = await cast(value);
+      expect(statements).toHaveLength(2);
+      expect(statements[1]).toContain('cast_vote(');
     }
     expect(await server.drift()).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { Search1764170000000 } from './migrations/1764170000000-search.js';
 import { Notifications1764180000000 } from './migrations/1764180000000-notifications.js';
 import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js';
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
+import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
 import { useFastTimestamps } from './timestamps.js';
 
 /** Every migration, oldest first. */
@@ -17,6 +18,7 @@ export const migrations = [
   Notifications1764180000000,
   Revisions1764190000000,
   SearchTable1764200000000,
+  VoteFunction1764210000000,
 ];
 
 /** Options of the one pool the process uses. */

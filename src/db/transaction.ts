@@ -13,16 +13,21 @@ export function driverErrorOf(error: unknown): { code?: string; message?: string
 const retryable = new Set(['40001', '40P01']);
 
 /**
- * Runs `work` in one transaction, again (up to 3 times) when PostgreSQL aborted it for a deadlock
+ * Runs `work` again (up to 3 times in all) when PostgreSQL aborted its transaction for a deadlock
  * or a serialization failure, so such a clash never reaches the client.
  */
-export async function inTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function retryingClashes<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await db.transaction(work);
+      return await work();
     } catch (error) {
       const { code } = driverErrorOf(error);
       if (attempt >= 3 || code === undefined || !retryable.has(code)) throw error;
     }
   }
+}
+
+/** Runs `work` in one transaction, again when it clashed (see {@link retryingClashes}). */
+export function inTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  return retryingClashes(() => db.transaction(work));
 }

@@ -17,8 +17,7 @@ function toMessage(row: EventRow): ThreadEventMessage {
 
 /**
  * Records changes of a thread in the transaction that makes them, numbered after the thread's last
- * event. Numbering updates the question row, so it waits for (and then excludes) every other writer
- * of the thread until commit: numbers follow commit order.
+ * event in commit order (see `record_thread_events`, migration 1764210000000).
  */
 export async function recordEvents(
   m: EntityManager,
@@ -28,15 +27,7 @@ export async function recordEvents(
   if (changes.length === 0) return [];
   const rows = await preparedInTransaction<EventRow>(
     m,
-    `WITH numbered AS (
-       UPDATE post SET event_seq = event_seq + cardinality($2::text[]) WHERE id = $1
-       RETURNING event_seq - cardinality($2::text[]) AS last
-     )
-     INSERT INTO thread_event (question_id, seq, kind, post_id, post_kind, score)
-     SELECT $1, numbered.last + c.position, c.kind, c.post_id, c.post_kind, c.score
-       FROM numbered, unnest($2::text[], $3::integer[], $4::text[], $5::integer[])
-            WITH ORDINALITY AS c(kind, post_id, post_kind, score, position)
-     RETURNING ${eventColumns}`,
+    `SELECT ${eventColumns} FROM record_thread_events($1, $2::text[], $3::integer[], $4::text[], $5::integer[])`,
     [
       questionId,
       changes.map((change) => change.kind),

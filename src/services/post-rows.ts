@@ -12,6 +12,11 @@ export type PostOf<K extends PostKind> = { question: Question; answer: Answer; r
 
 const names: Record<PostKind, string> = { question: 'The question', answer: 'The answer', reply: 'The reply' };
 
+/** NOT_FOUND for a post (of `kind`, when given) that is absent, deleted or of another kind. */
+export function postNotFound(kind?: PostKind): NotFoundError {
+  return new NotFoundError(kind ? names[kind] : 'The post');
+}
+
 /**
  * Reads a live post (of `kind`, when given) and locks its row until the transaction ends;
  * NOT_FOUND when absent, deleted or of another kind.
@@ -22,7 +27,7 @@ export async function lockPost<K extends PostKind>(m: EntityManager, rowId: numb
       WHERE p.id = $1 AND p.deleted_at IS NULL AND ($2::text IS NULL OR p.kind = $2) FOR UPDATE`,
     [rowId, kind ?? null],
   );
-  if (rows.length === 0) throw new NotFoundError(kind ? names[kind] : 'The post');
+  if (rows.length === 0) throw postNotFound(kind);
   return toPost(rows[0]) as PostOf<K>;
 }
 
@@ -41,7 +46,7 @@ export async function lockInThread<K extends PostKind>(m: EntityManager, rowId: 
   );
   const row = rows.find((candidate) => candidate.rowId === rowId);
   if (row === undefined || (kind !== undefined && row.kind !== kind)) {
-    throw new NotFoundError(kind ? names[kind] : 'The post');
+    throw postNotFound(kind);
   }
   return toPost(row) as PostOf<K>;
 }
@@ -87,6 +92,6 @@ export async function threadOf(m: EntityManager, rowId: number, kind?: PostKind)
       WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR kind = $2)`,
     [rowId, kind ?? null],
   );
-  if (rows.length === 0) throw new NotFoundError(kind ? names[kind] : 'The post');
+  if (rows.length === 0) throw postNotFound(kind);
   return rows[0].questionId;
 }
