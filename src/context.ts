@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Sessions } from './auth/sessions.js';
 import type { Viewer } from './auth/viewer.js';
 import { loadersForEvent } from './loaders/event.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -32,6 +33,8 @@ export interface Context {
 /** The long-lived parts every context is made from. */
 export interface App {
   db: DataSource;
+  /** Token → viewer, for every request and socket. */
+  sessions: Sessions;
   services: Services;
   live: LiveThreads;
   rateLimits: RateLimits;
@@ -68,9 +71,11 @@ export function createApp(
   config: Pick<Config, 'sessionTtlSeconds'>,
   rateLimits: RateLimits = createRateLimits(loadConfig({})),
 ): App {
+  const sessions = new Sessions(db, realtime);
   return {
     db,
-    services: createServices(db, realtime, config, rateLimits),
+    sessions,
+    services: createServices(db, realtime, config, rateLimits, sessions),
     live: createLiveThreads(db, realtime),
     rateLimits,
   };
@@ -95,10 +100,12 @@ export async function assembleApp(
 ): Promise<AssembledApp> {
   const realtime = await createRealtime(across);
   const rateLimits = createRateLimits(settings, counters);
+  const app = createApp(db, realtime, settings, rateLimits);
   return {
-    app: createApp(db, realtime, settings, rateLimits),
+    app,
     realtime,
     close: async () => {
+      await app.sessions.close();
       await realtime.close();
       await rateLimits.close();
     },

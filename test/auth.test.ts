@@ -244,9 +244,24 @@ describe('a token that does not sign in', () => {
 
   it('should give UNAUTHENTICATED with status 401 for an expired session', async () => {
     const { token, userId } = await server.signUp();
-    expect((await server.gql(ViewerDocument, {}, token)).data?.viewer?.username).toEqual(expect.any(String));
-    // No API expires a session early: move its expiry into the past by hand.
     await server.db.query(`UPDATE session SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [userId]);
+    const response = await server.gql(ViewerDocument, {}, token);
+    expect(response.status).toBe(401);
+    expect(firstError(response)?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('should give UNAUTHENTICATED once the session expires, though the server kept it after reading it', async () => {
+    const { token, userId } = await server.signUp();
+    // No API shortens a session: make this one end in 1.5 s, by hand, before its first use.
+    await server.db.query(`UPDATE session SET expires_at = now() + interval '1.5 seconds' WHERE user_id = $1`, [
+      userId,
+    ]);
+    const [{ left }]: Array<{ left: number }> = await server.db.query(
+      `SELECT extract(epoch FROM expires_at - now()) * 1000 AS left FROM session WHERE user_id = $1`,
+      [userId],
+    );
+    expect((await server.gql(ViewerDocument, {}, token)).data?.viewer?.username).toEqual(expect.any(String));
+    await new Promise((tick) => setTimeout(tick, Number(left) + 100));
     const response = await server.gql(ViewerDocument, {}, token);
     expect(response.status).toBe(401);
     expect(firstError(response)?.code).toBe('UNAUTHENTICATED');

@@ -62,14 +62,16 @@ describe('the SQL budget', () => {
   it("should read the thread page with the viewer's votes in as many statements as anonymously", async () => {
     const anonymous = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }));
     const signedIn = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }, reader.token));
-    // The token costs one statement (the session); the votes ride along with the posts.
-    expect(signedIn.length).toBe(anonymous.length + 1);
+    const again = await statementsFor(() => server.gql(ThreadViewDocument, { id: large }, reader.token));
+    // The token costs one statement (the session) until the server keeps it; the votes ride along with the posts.
+    expect(signedIn.length).toBeLessThanOrEqual(anonymous.length + 1);
+    expect(again).toHaveLength(anonymous.length);
     const page = await server.gql(ThreadViewDocument, { id: large }, reader.token);
     expect(page.data?.question?.answers.nodes.map((answer) => answer.viewerVote)).toEqual(Array(10).fill('UP'));
     expect(page.data?.question?.answers.nodes[0].replies.nodes).toHaveLength(5);
   });
 
-  it('should cast a vote in 2 statements: the session, and the vote with its locks and event', async () => {
+  it('should cast a vote in 1 statement, its locks and event included, once the session and the post are known', async () => {
     const page = await server.gql(ThreadViewDocument, { id: small });
     const answerId = page.data!.question!.answers.nodes[0].id;
     const voter = await server.signUp();
@@ -80,12 +82,12 @@ describe('the SQL budget', () => {
           { authorization: `Bearer ${voter.token}` },
         ),
       );
-    // The post's kind and author are read once per process, by whichever vote comes first.
+    // The session and the post's kind and author are read by the first vote; the server keeps them.
     expect((await cast('UP')).length).toBeLessThanOrEqual(3);
     for (const value of ['DOWN', 'UP', 'NONE'] as const) {
       const statements = await cast(value);
-      expect(statements).toHaveLength(2);
-      expect(statements[1]).toContain('cast_vote(');
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toContain('cast_vote(');
     }
     expect(await server.drift()).toEqual([]);
   });

@@ -121,6 +121,27 @@ describe('two worker processes on one port', () => {
     expect(pushed()).toEqual(watchers.map(() => scores));
   }, 30_000);
 
+  it('should refuse a token on every worker soon after it logs out on one', async () => {
+    const token = await signUp('w_leaving');
+    const viewerCodes = async () => {
+      const codes: string[] = [];
+      // Each on a fresh connection: both workers read the session, and keep it.
+      for (let i = 0; i < 4; i += 1) {
+        const result = await postOnce<{ viewer: { username: string } | null }>('{ viewer { username } }', {}, token);
+        const code = (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
+        codes.push(code ?? result.data?.viewer?.username ?? 'none');
+      }
+      return codes;
+    };
+    expect(await viewerCodes()).toEqual(Array(4).fill('w_leaving'));
+
+    const { data } = await postOnce<{ logOut: boolean }>('mutation { logOut }', {}, token);
+    expect(data?.logOut).toBe(true);
+    // The worker that did not answer the logOut hears of it through PostgreSQL, in milliseconds.
+    await new Promise((tick) => setTimeout(tick, 300));
+    expect(await viewerCodes()).toEqual(Array(4).fill('UNAUTHENTICATED'));
+  });
+
   it('should count a rate limit across workers', async () => {
     const { posts } = await demoPosts();
     const voter = await signUp('w_voter_limited');

@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { viewerFromAuthorization, type Viewer } from '../auth/viewer.js';
+import type { Viewer } from '../auth/viewer.js';
 import { createContext, type App, type Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError, RateLimitedError } from '../errors/index.js';
@@ -220,7 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
-          const viewer = await viewerFromAuthorization(db, authorizationOf(ctx.connectionParams));
+          const viewer = await app.sessions.viewerOf(authorizationOf(ctx.connectionParams));
           const clientIp = proxyaddr(ctx.extra.request, web.get('trust proxy fn'));
           // Who the socket is, once: each operation's context (and loaders) is made from it.
           ctx.extra.caller = { viewer, clientIp };
@@ -329,7 +329,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
-          const viewer = await viewerFromAuthorization(db, req.headers.authorization);
+          const viewer = await app.sessions.viewerOf(req.headers.authorization);
           return createContext(app, viewer, requestId, req.ip ?? '');
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;

@@ -41,7 +41,10 @@ export async function createRealtime(across?: Across): Promise<Realtime> {
     publishNotifications: (notifications) => {
       for (const notification of notifications) pubsub.publish('notification', notification.userId, notification);
     },
-    publishSessionRevoked: (sessionId) => pubsub.publish('sessionRevoked', sessionId, true),
+    publishSessionRevoked: (sessionId) => {
+      pubsub.publish('sessionRevoked', sessionId, true);
+      pubsub.publish('sessionsRevoked', sessionId);
+    },
     close: async () => {
       await Promise.all([...clients.map((client) => client.quit()), postgres?.close()]);
     },

@@ -47,4 +47,6 @@ export type Topics = {
   thread: [questionId: number, event: ThreadEventMessage];
   /** Keyed by session id: the session was revoked, so its private streams end. */
   sessionRevoked: [sessionId: number, revoked: true];
+  /** Every revocation, for the processes' session caches (src/auth/sessions.ts). */
+  sessionsRevoked: [sessionId: number];
 };

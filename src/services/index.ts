@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Sessions } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { AnswerService } from './answer.service.js';
@@ -19,15 +20,19 @@ export interface Services {
   notifications: NotificationService;
 }
 
-/** Builds the services; writes publish their committed events on `realtime` and count against `rateLimits`. */
+/**
+ * Builds the services; writes publish their committed events on `realtime` and count against
+ * `rateLimits`; a logOut drops its session from `sessions` at once.
+ */
 export function createServices(
   db: DataSource,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'>,
   rateLimits: RateLimits,
+  sessions: Pick<Sessions, 'forget'>,
 ): Services {
   return {
-    users: new UserService(db, config.sessionTtlSeconds, realtime, rateLimits),
+    users: new UserService(db, config.sessionTtlSeconds, realtime, rateLimits, sessions),
     questions: new QuestionService(db, realtime, rateLimits),
     answers: new AnswerService(db, realtime, rateLimits),
     posts: new PostService(db, realtime),

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { User } from '../../entities/user.entity.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import type { Sessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/token.js';
 import type { Viewer } from '../auth/viewer.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/index.js';
@@ -29,6 +30,7 @@ export class UserService {
     private readonly sessionTtlSeconds: number,
     private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
     private readonly rateLimits: Pick<RateLimits, 'logIn'>,
+    private readonly sessions: Pick<Sessions, 'forget'>,
   ) {}
 
   /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
@@ -71,6 +73,8 @@ export class UserService {
     await this.db.query('UPDATE session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [
       viewer.sessionId,
     ]);
+    // This process stops trusting the token before it answers; the others when the event reaches them.
+    this.sessions.forget(viewer.sessionId);
     this.realtime.publishSessionRevoked(viewer.sessionId);
     return true;
   }
