@@ -10,7 +10,8 @@ import { buildThreadSchema } from './schema.js';
 import { assembleApp, createApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Realtime } from './realtime/pubsub.js';
-import { createRateLimits, serveClusterRateLimits } from './services/rate-limits.js';
+import { serveClusterLimits } from './services/cluster-limits.js';
+import { createRateLimits } from './services/rate-limits.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
@@ -134,7 +135,7 @@ if (cluster.isPrimary) {
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
-  if (clustered && !config.redisUrl) serveClusterRateLimits();
+  if (clustered && !config.redisUrl) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
   const server = workers ? undefined : await serve(app, realtime);
   onSignal(async () => {

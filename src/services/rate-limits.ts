@@ -1,14 +1,8 @@
 import { Redis } from 'ioredis';
-import {
-  RateLimiterCluster,
-  RateLimiterClusterMaster,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../errors/index.js';
+import { clusterLimiter, type Limiter } from './cluster-limits.js';
 
 /** The settings the limits are made from; a limit of 0 turns that limit off. */
 export type RateLimitSettings = Pick<
@@ -50,7 +44,7 @@ export interface RateLimits {
 const day = 24 * 3600;
 
 /** Counts one point against `key`; RATE_LIMITED, saying when to retry, when the limit is spent. */
-async function consume(limiter: RateLimiterAbstract | null, key: string, message: string, points = 1): Promise<void> {
+async function consume(limiter: Limiter | null, key: string, message: string, points = 1): Promise<void> {
   if (!limiter || points <= 0) return;
   try {
     await limiter.consume(key, points);
@@ -66,8 +60,8 @@ export type SharedCounters = { redisUrl: string } | 'cluster';
 
 /**
  * Creates the limits: in Redis when given its URL (falling back to this process's memory while Redis
- * does not answer); in the cluster's primary, for a worker of one ({@link serveClusterRateLimits});
- * else in memory.
+ * does not answer); in the cluster's primary, for a worker of one (see cluster-limits.ts); else in
+ * memory.
  */
 export function createRateLimits(settings: RateLimitSettings, shared?: SharedCounters): RateLimits {
   // Without the offline queue a command fails at once while Redis is away, and the memory takes over.
@@ -75,7 +69,7 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
   const limiter = (name: string, points: number, duration: number, blockDuration = 0) => {
     if (points === 0) return null;
     const options = { keyPrefix: `${settings.rateLimitPrefix}:${name}`, points, duration, blockDuration };
-    if (shared === 'cluster') return new RateLimiterCluster({ ...options, timeoutMs: 2000 });
+    if (shared === 'cluster') return clusterLimiter(options);
     if (!redis) return new RateLimiterMemory(options);
     return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
   };
@@ -116,9 +110,4 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
       else redis?.disconnect();
     },
   };
-}
-
-/** In a cluster's primary: keeps the counters of every worker's {@link createRateLimits}(…, 'cluster'). */
-export function serveClusterRateLimits(): void {
-  new RateLimiterClusterMaster();
 }
