@@ -67,8 +67,9 @@ const clients: Client[] = [];
 
 async function startProductionServer(db: TestServer['db']): Promise<typeof production> {
   const realtime: Realtime = await createRealtime();
+  const app = createApp(db, realtime, { sessionTtlSeconds: 3600 });
   const running: RunningServer = await startServer({
-    app: createApp(db, realtime, { sessionTtlSeconds: 3600 }),
+    app,
     schema: await buildThreadSchema(realtime.pubsub),
     log: createLog('silent'),
     port: 0,
@@ -79,6 +80,7 @@ async function startProductionServer(db: TestServer['db']): Promise<typeof produ
     url: running.url,
     close: async () => {
       await running.close();
+      await app.sessions.close();
       await realtime.close();
     },
   };
