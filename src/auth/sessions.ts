@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { setBounded } from '../bounded-map.js';
 import { preparedRows } from '../db/prepared.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import { listenNow, type Listening } from '../realtime/listen.js';
@@ -58,9 +59,12 @@ export class Sessions {
     );
     if (row === undefined) throw new UnauthenticatedError('The token is invalid, expired or revoked: sign in again');
     const viewer: Viewer = { userId: row.userId, sessionId: row.sessionId };
-    // The first kept is the first let go: enough for a bound on memory.
-    if (this.kept.size >= this.capacity) this.kept.delete(this.kept.keys().next().value as string);
-    this.kept.set(token, { viewer, until: Math.min(now + this.maxAgeMs, row.expiresAt.getTime()) });
+    setBounded(
+      this.kept,
+      token,
+      { viewer, until: Math.min(now + this.maxAgeMs, row.expiresAt.getTime()) },
+      this.capacity,
+    );
     return viewer;
   }
 

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context.js';
 import { checkSource, queryLimits, type QueryLimits } from './limits.js';
+import { setBounded } from '../bounded-map.js';
 
 const viewerReads = new WeakMap<DocumentNode, boolean>();
 
@@ -58,10 +59,9 @@ export function documentCache(
       document = parse(source, { maxTokens: limits.tokens });
       const errors = validateDocument(schema, document);
       if (errors.length > 0) return { errors };
-      if (valid.size >= size) valid.delete(valid.keys().next().value as string);
     } else valid.delete(source);
     // Most recently used last, so that the first key is the one to evict.
-    valid.set(source, document);
+    setBounded(valid, source, document, size);
     return { document };
   };
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PostKind } from '../../entities/post.entity.js';
+import { setBounded } from '../bounded-map.js';
 import { preparedRows } from '../db/prepared.js';
 
 /** What never changes about a post once written. */
@@ -31,9 +32,7 @@ export class PostFactsCache {
       [rowId],
     );
     if (row === undefined) return undefined;
-    // The first kept is the first let go: enough for a bound on memory.
-    if (this.known.size >= this.capacity) this.known.delete(this.known.keys().next().value as number);
-    this.known.set(rowId, row);
+    setBounded(this.known, rowId, row, this.capacity);
     return row;
   }
 }
