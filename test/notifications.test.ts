@@ -170,4 +170,16 @@ describe('notifications', () => {
     await answer(answerer, questionId, 'après');
     expect(watching.results).toHaveLength(1);
   });
+
+  it("should keep notificationReceived going when another user's token is revoked", async () => {
+    const [asker, answerer, leaving] = await Promise.all([1, 2, 3].map(() => server.signUp()));
+    const questionId = await ask(asker);
+    const watching = watch(open(asker), NotificationReceivedDocument, {});
+    await answer(answerer, questionId, 'avant');
+    await watching.next(1);
+    await server.gql(LogOutDocument, {}, leaving.token);
+    await answer(answerer, questionId, 'après');
+    await watching.next(2);
+    expect(watching.results).toHaveLength(2);
+  });
 });

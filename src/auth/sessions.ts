@@ -35,7 +35,7 @@ export class Sessions {
     private readonly maxAgeMs = defaultMaxAgeMs,
     private readonly capacity = 10_000,
   ) {
-    this.revocations = listenNow(realtime.pubsub.subscribe('sessionsRevoked'));
+    this.revocations = listenNow(realtime.pubsub.subscribe('sessionRevoked'));
     this.revocations.deliverTo((sessionId) => this.forget(sessionId));
   }
 

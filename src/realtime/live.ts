@@ -30,7 +30,7 @@ export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThrea
     threadEvents: (questionId, afterSeq, options) => threadEventStream(db, realtime, questionId, afterSeq, options),
     notifications: async (viewer, wanted) => {
       const incoming = listenNow(realtime.pubsub.subscribe('notification', viewer.userId));
-      const revoked = listenNow(realtime.pubsub.subscribe('sessionRevoked', viewer.sessionId));
+      const revoked = listenNow(realtime.pubsub.subscribe('sessionRevoked'));
       const [{ live }]: Array<{ live: boolean }> = await db.query(
         'SELECT EXISTS (SELECT 1 FROM session WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()) AS live',
         [viewer.sessionId],
@@ -49,7 +49,9 @@ export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThrea
           })
           .catch((error: unknown) => queue.stop(error));
       });
-      revoked.deliverTo(() => queue.stop());
+      revoked.deliverTo((sessionId) => {
+        if (sessionId === viewer.sessionId) queue.stop();
+      });
       return queue;
     },
   };

@@ -41,10 +41,7 @@ export async function createRealtime(across?: Across): Promise<Realtime> {
     publishNotifications: (notifications) => {
       for (const notification of notifications) pubsub.publish('notification', notification.userId, notification);
     },
-    publishSessionRevoked: (sessionId) => {
-      pubsub.publish('sessionRevoked', sessionId, true);
-      pubsub.publish('sessionsRevoked', sessionId);
-    },
+    publishSessionRevoked: (sessionId) => pubsub.publish('sessionRevoked', sessionId),
     close: async () => {
       await Promise.all([...clients.map((client) => client.quit()), postgres?.close()]);
     },

@@ -45,8 +45,9 @@ export type Topics = {
   notification: [userId: number, notification: NotificationMessage];
   /** Keyed by question row id. */
   thread: [questionId: number, event: ThreadEventMessage];
-  /** Keyed by session id: the session was revoked, so its private streams end. */
-  sessionRevoked: [sessionId: number, revoked: true];
-  /** Every revocation, for the processes' session caches (src/auth/sessions.ts). */
-  sessionsRevoked: [sessionId: number];
+  /**
+   * A session was revoked: its private streams end, and every process stops trusting it
+   * (src/auth/sessions.ts). One topic for all sessions, since each process's cache hears them all.
+   */
+  sessionRevoked: [sessionId: number];
 };
