@@ -7,11 +7,10 @@ import { importDemoThread, isEmpty } from './demo/import-demo.js';
 import { startServer, type RunningServer } from './http/server.js';
 import { createLog } from './log.js';
 import { buildThreadSchema } from './schema.js';
-import { assembleApp, createApp, type App } from './context.js';
+import { assembleApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Realtime } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
-import { createRateLimits } from './services/rate-limits.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
@@ -118,18 +117,11 @@ if (cluster.isPrimary) {
   const clustered = config.workers > 1;
   // The primary of a cluster only imports, prunes and supervises: a small pool is plenty.
   const db = await open(url, clustered ? 2 : config.poolSize, true);
-  // A single process shares through Redis when given; a cluster's primary serves nobody.
-  const redis = config.redisUrl && !clustered ? { redisUrl: config.redisUrl } : undefined;
-  const { app, realtime, close } = await assembleApp(db, config, redis, redis);
   if (config.seedDemo && (await isEmpty(db))) {
-    // The operator's import, not users' writes: no rate limit counts it.
-    const importing = createApp(
-      db,
-      realtime,
-      config,
-      createRateLimits({ ...config, postsPerMinute: 0, votesPerMinute: 0 }),
-    );
-    const questionId = await importDemoThread(db, importing.services, { password: config.demoPassword });
+    // The operator's import, not users' writes: no rate limit counts it, and nobody watches yet.
+    const importing = await assembleApp(db, { ...config, postsPerMinute: 0, votesPerMinute: 0 });
+    const questionId = await importDemoThread(db, importing.app.services, { password: config.demoPassword });
+    await importing.close();
     log.info('imported the demo thread', { questionId });
   }
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
@@ -137,11 +129,14 @@ if (cluster.isPrimary) {
   );
   if (clustered && !config.redisUrl) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
-  const server = workers ? undefined : await serve(app, realtime);
+  // A single process serves, sharing through Redis when given; a cluster's primary serves nobody.
+  const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
+  const serving = workers ? undefined : await assembleApp(db, config, redis, redis);
+  const server = serving && (await serve(serving.app, serving.realtime));
   onSignal(async () => {
     stopPruning();
     await (workers ? workers.stop() : server?.close());
-    await close();
+    await serving?.close();
     await db.destroy();
     await embedded?.stop();
   });
