@@ -139,12 +139,14 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
     () => totalCountOf(post),
   );
   const pagesOfChildren = new Map<number, Page<G>>();
-  for (const { node: child } of grandchildren ? page.edges : []) {
-    const { list: grandList, ordering, first, totalCountOf: countOf } = grandchildren as GrandchildPages<G>;
-    const ofChild = rows.filter((row) => row.keyIndex === -child.rowId);
-    const scope = scopeOf(grandList, { parentId: child.rowId });
+  if (grandchildren) {
+    const { list: grandList, ordering, first, totalCountOf: countOf } = grandchildren;
     const read = (row: PostReadRow) => reader.read(row) as G;
-    pagesOfChildren.set(child.rowId, toPage(ordering, scope, ofChild, { first, after: null }, read, countOf(child)));
+    for (const { node: child } of page.edges) {
+      const ofChild = rows.filter((row) => row.keyIndex === -child.rowId);
+      const scope = scopeOf(grandList, { parentId: child.rowId });
+      pagesOfChildren.set(child.rowId, toPage(ordering, scope, ofChild, { first, after: null }, read, countOf(child)));
+    }
   }
   return { post, page, grandchildren: pagesOfChildren };
 }
