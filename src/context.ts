@@ -3,7 +3,7 @@ import { Sessions } from './auth/sessions.js';
 import type { Viewer } from './auth/viewer.js';
 import { loadersForEvent } from './loaders/event.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
-import { loadConfig, type Config } from './config.js';
+import type { Config } from './config.js';
 import { createLiveThreads, type LiveThreads } from './realtime/live.js';
 import type { Backlog } from './realtime/stream.js';
 import { createRealtime, type Across, type Realtime } from './realtime/pubsub.js';
@@ -61,15 +61,12 @@ export function createContext(app: App, viewer: Viewer | null, requestId: string
   };
 }
 
-/**
- * Wires the services and the live streams over one DataSource, one pub/sub and one set of rate limits.
- * @param rateLimits @default the default limits, in this process's memory
- */
-export function createApp(
+/** Wires the services and the live streams over one DataSource, one pub/sub and one set of rate limits. */
+function createApp(
   db: DataSource,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'>,
-  rateLimits: RateLimits = createRateLimits(loadConfig({})),
+  rateLimits: RateLimits,
 ): App {
   const sessions = new Sessions(db, realtime);
   return {

@@ -25,7 +25,8 @@ import { serverAudits } from 'graphql-http';
 import type { Client } from 'graphql-ws';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createApp } from '../src/context.js';
+import { loadConfig } from '../src/config.js';
+import { assembleApp } from '../src/context.js';
 import {
   limitDefaults,
   limitsFromEnv,
@@ -36,7 +37,6 @@ import {
 } from '../src/http/limits.js';
 import { startServer, type RunningServer } from '../src/http/server.js';
 import { createLog } from '../src/log.js';
-import { createRealtime, type Realtime } from '../src/realtime/pubsub.js';
 import { buildThreadSchema } from '../src/schema.js';
 import {
   AskQuestionDocument,
@@ -66,8 +66,8 @@ const ids = { question: '', answer: '', reply: '' };
 const clients: Client[] = [];
 
 async function startProductionServer(db: TestServer['db']): Promise<typeof production> {
-  const realtime: Realtime = await createRealtime();
-  const app = createApp(db, realtime, { sessionTtlSeconds: 3600 });
+  // The default limits, as production has them (the harness raises some for tests).
+  const { app, realtime, close } = await assembleApp(db, { ...loadConfig({}), sessionTtlSeconds: 3600 });
   const running: RunningServer = await startServer({
     app,
     schema: await buildThreadSchema(realtime.pubsub),
@@ -80,8 +80,7 @@ async function startProductionServer(db: TestServer['db']): Promise<typeof produ
     url: running.url,
     close: async () => {
       await running.close();
-      await app.sessions.close();
-      await realtime.close();
+      await close();
     },
   };
 }
