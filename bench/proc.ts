@@ -57,10 +57,18 @@ function backendsOf(database: string): number[] {
     });
 }
 
-/** CPU used, in cores (1 = one core busy the whole time), by a process (with its children) and by its database's backends. */
+/**
+ * CPU used, in cores (1 = one core busy the whole time), by a process (with its children), by its
+ * database's backends, and by the bench itself (the load generator shares the machine).
+ */
 export interface CpuUse {
   process: number;
   postgres: number;
+  driver: number;
+}
+
+function microsecondsToTicks({ user, system }: NodeJS.CpuUsage): number {
+  return ((user + system) / 1e6) * ticksPerSecond;
 }
 
 /** CPU ticks of `pids` since `before` gave theirs; a process that started meanwhile counts whole. */
@@ -73,12 +81,14 @@ export function measureCpu(pid: number, database: string): () => CpuUse {
   const at = performance.now();
   const ticksOf = (pids: number[]) => new Map(pids.map((member) => [member, cpuTicks(member)]));
   const before = { process: ticksOf(processTree(pid)), postgres: ticksOf(backendsOf(database)) };
+  const driverBefore = process.cpuUsage();
   return () => {
     const seconds = (performance.now() - at) / 1000;
     const spent = (ticks: number) => Math.round((ticks / ticksPerSecond / seconds) * 100) / 100;
     return {
       process: spent(ticksSince(processTree(pid), before.process)),
       postgres: spent(ticksSince(backendsOf(database), before.postgres)),
+      driver: spent(microsecondsToTicks(process.cpuUsage(driverBefore))),
     };
   };
 }
