@@ -34,14 +34,9 @@ export abstract class Post {
   @Column('text')
   body: string;
 
-  @Field({
-    name: 'bodyHTML',
-    // Named apart from its property: GraphQL's default resolver would look for `bodyHTML`.
-    simple: false,
-    description: 'The body rendered to sanitized HTML: bare URLs and @mentions of existing users are links.',
-  })
+  /** Absent from a thread page read for an operation that asks for no `bodyHTML` (see PostResolver.bodyHTML). */
   @Column('text', { name: 'body_html' })
-  bodyHtml: string;
+  bodyHtml?: string;
 
   @Field(() => Int, { description: 'Up votes minus down votes; always equal to the vote rows.' })
   @Column('integer', { default: 0 })

@@ -3,7 +3,9 @@ import {
   getNamedType,
   isObjectType,
   Kind,
+  visit,
   type FieldNode,
+  type OperationDefinitionNode,
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
@@ -32,6 +34,24 @@ function fieldsNamed(info: GraphQLResolveInfo, parents: readonly FieldNode[], na
   };
   for (const parent of parents) visit(parent.selectionSet);
   return found;
+}
+
+const selectedNames = new WeakMap<OperationDefinitionNode, Set<string>>();
+
+/**
+ * Whether the operation selects a field named `name` anywhere, fragments included (every fragment
+ * of a valid document is spread somewhere). The names are gathered once per operation.
+ */
+export function operationSelects(info: GraphQLResolveInfo, name: string): boolean {
+  let names = selectedNames.get(info.operation);
+  if (names === undefined) {
+    const found = new Set<string>();
+    const gather = { Field: (field: FieldNode) => void found.add(field.name.value) };
+    visit(info.operation, gather);
+    for (const fragment of Object.values(info.fragments)) visit(fragment, gather);
+    selectedNames.set(info.operation, (names = found));
+  }
+  return names.has(name);
 }
 
 /** A field of object type `typeName` as the query selects it, with its arguments (variables and defaults applied). */

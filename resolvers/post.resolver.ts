@@ -13,6 +13,13 @@ import { EditPostInput, VoteInput } from './types/inputs.js';
 /** What every post has, whatever its kind, and the mutations that work on any post. */
 @Resolver(() => Post)
 export class PostResolver {
+  @FieldResolver(() => String, {
+    description: 'The body rendered to sanitized HTML: bare URLs and @mentions of existing users are links.',
+  })
+  bodyHTML(@Root() post: Post, @Ctx() ctx: Context): string | Promise<string> {
+    return post.bodyHtml ?? ctx.loaders.bodyHtml.load(post.rowId);
+  }
+
   @FieldResolver(() => User, { description: 'Who wrote it.' })
   author(@Root() post: Post, @Ctx() ctx: Context): User | Promise<User> {
     return ctx.loaders.authorOf.get(post) ?? (ctx.loaders.user.load(post.authorId) as Promise<User>);

@@ -15,7 +15,7 @@ import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
 import { AskQuestionInput } from './types/inputs.js';
-import { connectionNodes, selectedChild, selectedUnder } from './lookahead.js';
+import { connectionNodes, operationSelects, selectedChild, selectedUnder } from './lookahead.js';
 
 @Resolver(() => Question)
 export class QuestionResolver {
@@ -30,7 +30,7 @@ export class QuestionResolver {
     // A query that asks for its answers too (the thread page) reads them along, in one statement.
     const asked = pagesAsked(info);
     const post = asked
-      ? await ctx.loaders.questionWithAnswers(rowId, asked.answers, asked.replies)
+      ? await ctx.loaders.questionWithAnswers(rowId, asked.answers, asked.replies, asked.withHtml)
       : await ctx.loaders.post.load(rowId);
     return post instanceof Question ? post : null;
   }
@@ -184,7 +184,7 @@ export class QuestionResolver {
  */
 function pagesAsked(
   info: GraphQLResolveInfo,
-): { answers: PageArgs & { ordering: Ordering }; replies?: { first: number } } | null {
+): { answers: PageArgs & { ordering: Ordering }; replies?: { first: number }; withHtml: boolean } | null {
   const answers = selectedChild(info, 'answers');
   if (answers === null) return null;
   try {
@@ -197,6 +197,7 @@ function pagesAsked(
     return {
       answers: { ...page, ordering: answerOrderings[order] },
       ...(repliesPage && { replies: { first: repliesPage.first } }),
+      withHtml: operationSelects(info, 'bodyHTML'),
     };
   } catch {
     // A bad `first` is that field's error, reported at its path when it resolves.

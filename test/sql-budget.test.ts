@@ -155,6 +155,40 @@ describe('a question read with the answers its query asks for', () => {
     expect(next.data?.question?.answers.nodes.some((answer) => seen.has(answer.id))).toBe(false);
   });
 
+  it("should read the posts' HTML only for an operation that asks for bodyHTML, wherever it asks", async () => {
+    const withoutHtml = await read(`query ($id: ID!) { question(id: $id) { answers(first: 3) { ${page} } } }`, {
+      id: large,
+    });
+    expect(withoutHtml.statements).toHaveLength(1);
+    expect(withoutHtml.statements[0]).not.toMatch(/body_html/);
+
+    type Html = {
+      bodyHTML: string;
+      answers: { nodes: Array<{ bodyHTML: string; replies: { nodes: Array<{ bodyHTML: string }> } }> };
+    };
+    const asked = `answers(first: 3) { nodes { ...Html replies(first: 2) { nodes { ...Html } } } }`;
+    const together = await read(
+      `query ($id: ID!) { question(id: $id) { ...Html ${asked} } } fragment Html on Post { bodyHTML }`,
+      { id: large },
+    );
+    // Two pages asked: each list reads on its own, with the HTML as every other read has it.
+    const apart = await read(
+      `query ($id: ID!) { question(id: $id) { ...Html a: ${asked} b: answers(first: 1) { nodes { id } } } }
+       fragment Html on Post { bodyHTML }`,
+      { id: large },
+    );
+    expect(together.errors).toBeUndefined();
+    expect(together.statements).toHaveLength(1);
+    const html = together.data?.question as unknown as Html;
+    const htmlApart = apart.data?.question as unknown as Html & { a: Html['answers'] };
+    expect(html.bodyHTML).toBe('<p>Bonjour</p>\n');
+    expect(html.answers.nodes[0].replies.nodes[0].bodyHTML).toMatch(/^<p>Réplique \d+<\/p>/);
+    expect({ bodyHTML: html.bodyHTML, nodes: html.answers.nodes }).toEqual({
+      bodyHTML: htmlApart.bodyHTML,
+      nodes: htmlApart.a.nodes,
+    });
+  });
+
   it('should still report a bad page size at the answers field, and give null for an absent question', async () => {
     const bad = await read(`query ($id: ID!) { question(id: $id) { answers(first: 0) { ${page} } } }`, { id: large });
     expect(bad.errors).toEqual([

@@ -15,7 +15,7 @@ import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
 import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
-import { always, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
+import { always, bodyHtmlLoader, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
 import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
 import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
@@ -45,12 +45,16 @@ export interface Loaders {
    * A question read with one page of its answers and, when `replies` is given, the first page of each
    * answer's replies, in one statement; the pages are primed in `answersOfQuestion` and
    * `repliesOfAnswer`. For a query known to ask for them (the thread page). Null when absent.
+   * `withHtml` false, for an operation that asks for no `bodyHTML`, leaves the posts' `bodyHtml` out.
    */
   questionWithAnswers(
     questionId: number,
     answers: PageArgs & { ordering: Ordering },
-    replies?: { first: number },
+    replies: { first: number } | undefined,
+    withHtml: boolean,
   ): Promise<Post | null>;
+  /** The rendered body of posts read without it (see questionWithAnswers). */
+  bodyHtml: DataLoader<number, string>;
   repliesOfAnswer: DataLoader<ChildPageKey, Page<Reply>, string>;
   questionsOfAuthor: DataLoader<ChildPageKey, Page<Question>, string>;
   answersOfAuthor: DataLoader<ChildPageKey, Page<Answer>, string>;
@@ -98,7 +102,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     authorOf: new Map(),
     viewerVoteOf: new Map(),
     answersOfQuestion: childPageLoader(db, answerList, reader),
-    questionWithAnswers: async (questionId, answers, replies) => {
+    questionWithAnswers: async (questionId, answers, replies, withHtml) => {
       const answerCount = (question: Post) => (question as Question).answerCount;
       const replyCount = (answer: Post) => (answer as Answer).replyCount;
       const read = await postWithChildren<Answer, Reply>(
@@ -108,6 +112,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
         { ...answers, parentId: questionId },
         answerCount,
         replies && { list: replyList, ordering: replyOrdering, first: replies.first, totalCountOf: replyCount },
+        withHtml,
       );
       if (read === null) return null;
       loaders.post.prime(questionId, read.post);
@@ -123,6 +128,7 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
       }
       return read.post;
     },
+    bodyHtml: bodyHtmlLoader(db),
     repliesOfAnswer: childPageLoader(db, replyList, reader),
     questionsOfAuthor: childPageLoader(db, { kind: 'question', parentColumn: 'author_id' }, reader),
     answersOfAuthor: childPageLoader(db, { kind: 'answer', parentColumn: 'author_id' }, reader),

@@ -70,8 +70,8 @@ function batchKeyOf<K extends Omit<ChildPageKey, 'totalCount'>>(list: ChildList,
 }
 
 /** SQL of the live rows of `list` under `parent` (SQL naming the parent's id), the viewer being `$1`. */
-function rowsOf(list: ChildList, parent: string): string {
-  const { select, join } = postReadColumns('$1');
+function rowsOf(list: ChildList, parent: string, withHtml = true): string {
+  const { select, join } = postReadColumns('$1', withHtml);
   // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
   // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
   return `SELECT ${select} FROM post p ${join}
@@ -79,8 +79,8 @@ function rowsOf(list: ChildList, parent: string): string {
 }
 
 /** SQL of pages of `list` for keys unnested from `$from` on ({@link batchPagesSql}). */
-function childPagesSql(list: ChildList, ordering: Ordering, from: number): string {
-  return batchPagesSql(ordering, 'p', from, (parent, after) => `${rowsOf(list, parent)} AND ${after}`);
+function childPagesSql(list: ChildList, ordering: Ordering, from: number, withHtml = true): string {
+  return batchPagesSql(ordering, 'p', from, (parent, after) => `${rowsOf(list, parent, withHtml)} AND ${after}`);
 }
 
 async function selectPages(
@@ -105,7 +105,8 @@ export interface GrandchildPages<G extends Post> {
  * A post, one page of its children and, optionally, the first page of each child's children, in one
  * statement: the thread page's question, its answers and their replies. Rows come back marked by
  * `keyIndex`: 0 the post, 1 a child ({@link batchPagesSql} with one key), minus a child's id for
- * that child's children. Null when the post is absent or deleted.
+ * that child's children. Null when the post is absent or deleted. `withHtml` false reads no post's
+ * `bodyHtml` (see {@link postReadColumns}).
  */
 export async function postWithChildren<T extends Post, G extends Post = Post>(
   db: DataSource,
@@ -114,17 +115,18 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
   key: Omit<ChildPageKey, 'totalCount'>,
   totalCountOf: (parent: Post) => Page<T>['totalCount'],
   grandchildren?: GrandchildPages<G>,
+  withHtml = true,
 ): Promise<{ post: Post; page: Page<T>; grandchildren: Map<number, Page<G>> } | null> {
-  const { select, join } = postReadColumns('$1');
+  const { select, join } = postReadColumns('$1', withHtml);
   const batch = [batchKeyOf(list, key)];
   const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
-  let sql = `WITH children AS (${childPagesSql(list, key.ordering, 3)})
+  let sql = `WITH children AS (${childPagesSql(list, key.ordering, 3, withHtml)})
     SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
     UNION ALL SELECT * FROM children`;
   if (grandchildren) {
     params.push(grandchildren.first);
     sql += ` UNION ALL SELECT -c."rowId" AS "keyIndex", g.* FROM children c CROSS JOIN LATERAL (
-      ${rowsOf(grandchildren.list, 'c."rowId"')}
+      ${rowsOf(grandchildren.list, 'c."rowId"', withHtml)}
       ORDER BY ${orderBy(grandchildren.ordering, 'p')} LIMIT $${params.length} + 1) g`;
   }
   const rows = await preparedRows<PostReadRow & { keyIndex: number }>(db, sql, params);

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Post } from '../../entities/post.entity.js';
+import { NotFoundError } from '../errors/index.js';
 import { inKeyOrder } from './batch.js';
 import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
 import { preparedRows } from '../db/prepared.js';
@@ -15,6 +16,24 @@ export function postLoader(db: DataSource, reader: PostReader): DataLoader<numbe
       [ids, reader.viewerId],
     );
     return inKeyOrder(ids, rows, (row) => row.rowId as number, reader.read, null);
+  });
+}
+
+/** The rendered body of posts by row id, deleted ones included: a post's fields stay readable once it was read. */
+export function bodyHtmlLoader(db: DataSource): DataLoader<number, string> {
+  return new DataLoader(async (ids) => {
+    const rows = await preparedRows<{ id: number; bodyHtml: string }>(
+      db,
+      `SELECT id, body_html AS "bodyHtml" FROM post WHERE id = ANY($1::integer[])`,
+      [ids],
+    );
+    return inKeyOrder<number, { id: number; bodyHtml: string }, string | Error>(
+      ids,
+      rows,
+      (row) => row.id,
+      (row) => row.bodyHtml,
+      new NotFoundError('The post'),
+    );
   });
 }
 
