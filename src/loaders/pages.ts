@@ -101,6 +101,35 @@ export interface GrandchildPages<G extends Post> {
   totalCountOf: (child: Post) => Page<G>['totalCount'];
 }
 
+/** postWithChildren's statement for each shape, built once: a page's text was rebuilt and hashed anew on every read. */
+const withChildrenSql = new Map<string, string>();
+
+function postWithChildrenSql(
+  list: ChildList,
+  ordering: Ordering,
+  grandchildren: Pick<GrandchildPages<Post>, 'list' | 'ordering'> | undefined,
+  withHtml: boolean,
+  paramCount: number,
+): string {
+  const grand =
+    grandchildren && `${grandchildren.list.kind}:${grandchildren.list.parentColumn}:${grandchildren.ordering.name}`;
+  const shape = `${list.kind}:${list.parentColumn}:${ordering.name}:${grand ?? ''}:${withHtml}:${paramCount}`;
+  let sql = withChildrenSql.get(shape);
+  if (sql !== undefined) return sql;
+  const { select, join } = postReadColumns('$1', withHtml);
+  sql = `WITH children AS (${childPagesSql(list, ordering, 3, withHtml)})
+    SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
+    UNION ALL SELECT * FROM children`;
+  if (grandchildren) {
+    // The grandchildren's page size is the last parameter.
+    sql += ` UNION ALL SELECT -c."rowId" AS "keyIndex", g.* FROM children c CROSS JOIN LATERAL (
+      ${rowsOf(grandchildren.list, 'c."rowId"', withHtml)}
+      ORDER BY ${orderBy(grandchildren.ordering, 'p')} LIMIT $${paramCount} + 1) g`;
+  }
+  withChildrenSql.set(shape, sql);
+  return sql;
+}
+
 /**
  * A post, one page of its children and, optionally, the first page of each child's children, in one
  * statement: the thread page's question, its answers and their replies. Rows come back marked by
@@ -117,18 +146,10 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
   grandchildren?: GrandchildPages<G>,
   withHtml = true,
 ): Promise<{ post: Post; page: Page<T>; grandchildren: Map<number, Page<G>> } | null> {
-  const { select, join } = postReadColumns('$1', withHtml);
   const batch = [batchKeyOf(list, key)];
   const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
-  let sql = `WITH children AS (${childPagesSql(list, key.ordering, 3, withHtml)})
-    SELECT 0 AS "keyIndex", ${select} FROM post p ${join} WHERE p.id = $2 AND p.deleted_at IS NULL
-    UNION ALL SELECT * FROM children`;
-  if (grandchildren) {
-    params.push(grandchildren.first);
-    sql += ` UNION ALL SELECT -c."rowId" AS "keyIndex", g.* FROM children c CROSS JOIN LATERAL (
-      ${rowsOf(grandchildren.list, 'c."rowId"', withHtml)}
-      ORDER BY ${orderBy(grandchildren.ordering, 'p')} LIMIT $${params.length} + 1) g`;
-  }
+  if (grandchildren) params.push(grandchildren.first);
+  const sql = postWithChildrenSql(list, key.ordering, grandchildren, withHtml, params.length);
   const rows = await preparedRows<PostReadRow & { keyIndex: number }>(db, sql, params);
   const own = rows.find((row) => row.keyIndex === 0);
   if (own === undefined) return null;
