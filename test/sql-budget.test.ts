@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QuestionsDocument, ThreadViewDocument } from './generated/operations.js';
+import { createLoaders } from '../src/loaders/index.js';
+import { answerOrderings } from '../src/loaders/orderings.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 let server: TestServer;
@@ -187,6 +189,26 @@ describe('a question read with the answers its query asks for', () => {
       bodyHTML: htmlApart.bodyHTML,
       nodes: htmlApart.a.nodes,
     });
+  });
+
+  it('should give a post read without its HTML the HTML every other read has, in one batched statement', async () => {
+    const rowId = Number(Buffer.from(large, 'base64url').toString().split(':')[1]);
+    const loaders = createLoaders(server.db, null);
+    const answers = { first: 3, after: null, ordering: answerOrderings.TOP };
+    const question = await loaders.questionWithAnswers(rowId, answers, { first: 2 }, false);
+    const page = await loaders.answersOfQuestion.load({ ...answers, parentId: rowId, totalCount: 100 });
+    const posts = [question, ...page.edges.map((edge) => edge.node)];
+    expect(posts.map((post) => post?.bodyHtml)).toEqual([undefined, undefined, undefined, undefined]);
+
+    const ids = posts.map((post) => post?.rowId as number);
+    server.sql.length = 0;
+    const html = await Promise.all(ids.map((id) => loaders.bodyHtml.load(id)));
+    expect(server.sql).toHaveLength(1);
+    const withHtml = createLoaders(server.db, null);
+    const read = await Promise.all(ids.map(async (id) => (await withHtml.post.load(id))?.bodyHtml));
+    expect(html).toEqual(read);
+    expect(html[0]).toBe('<p>Bonjour</p>\n');
+    await expect(loaders.bodyHtml.load(987654)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
   it('should still report a bad page size at the answers field, and give null for an absent question', async () => {
