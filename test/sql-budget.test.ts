@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QuestionsDocument, ThreadViewDocument } from './generated/operations.js';
 import { createLoaders } from '../src/loaders/index.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
+import { threadEventState } from '../src/realtime/outbox.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 let server: TestServer;
@@ -224,5 +225,27 @@ describe('a question read with the answers its query asks for', () => {
     });
     expect(absent.errors).toBeUndefined();
     expect(absent.data?.question).toBeNull();
+  });
+});
+
+describe('the thread state each subscription starts from', () => {
+  const rowIdOf = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+
+  it('should be read in one statement for the subscriptions started together, and never from a cache', async () => {
+    const [smallId, largeId] = [rowIdOf(small), rowIdOf(large)];
+    server.sql.length = 0;
+    const states = await Promise.all([smallId, largeId, smallId, 987654].map((id) => threadEventState(server.db, id)));
+    expect(server.sql).toHaveLength(1);
+    expect(states[0]).toEqual({ lastSeq: expect.any(Number), prunedThrough: 0 });
+    expect(states[2]).toEqual(states[0]);
+    expect(states[1]?.lastSeq).toBeGreaterThan(states[0]?.lastSeq ?? Infinity);
+    expect(states[3]).toBeNull();
+
+    const answer = await server.services.answers.answer({ userId: authors[1].userId }, smallId, { body: 'Encore' });
+    await server.services.votes.vote({ userId: reader.userId }, { rowId: answer.rowId, kind: 'answer' }, 'UP');
+    expect(await threadEventState(server.db, smallId)).toEqual({
+      lastSeq: (states[0]?.lastSeq ?? 0) + 2,
+      prunedThrough: 0,
+    });
   });
 });

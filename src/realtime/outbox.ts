@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { preparedInTransaction } from '../db/prepared.js';
+import DataLoader from 'dataloader';
+import { preparedInTransaction, preparedRows } from '../db/prepared.js';
+import { inKeyOrder } from '../loaders/batch.js';
 import type { ThreadEventMessage } from './topics.js';
 
 /** A change to record; the outbox gives it its number and date. */
@@ -54,17 +56,45 @@ export async function eventsAfter(
   return rows.map(toMessage);
 }
 
-/** Where a thread's event numbering stands, and how far its events were pruned; null when there is no such question. */
-export async function threadEventState(
-  db: DataSource,
-  questionId: number,
-): Promise<{ lastSeq: number; prunedThrough: number } | null> {
-  const rows: Array<{ lastSeq: number; prunedThrough: number }> = await db.query(
-    `SELECT event_seq AS "lastSeq", events_pruned_through AS "prunedThrough" FROM post
-      WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL`,
-    [questionId],
-  );
-  return rows[0] ?? null;
+/** Where a thread's event numbering stands, and how far its events were pruned. */
+export interface ThreadEventState {
+  lastSeq: number;
+  prunedThrough: number;
+}
+
+const stateReaders = new WeakMap<DataSource, DataLoader<number, ThreadEventState | null>>();
+
+/**
+ * Where a thread's event numbering stands; null when there is no such question. The reads asked
+ * for in one turn of the event loop (its sockets' messages included) go together in one statement:
+ * a popular thread's watchers all subscribing again at once, after a restart, would each cost one.
+ */
+export function threadEventState(db: DataSource, questionId: number): Promise<ThreadEventState | null> {
+  let reader = stateReaders.get(db);
+  if (reader === undefined) {
+    reader = new DataLoader(
+      async (ids) => {
+        const rows = await preparedRows<ThreadEventState & { id: number }>(
+          db,
+          `SELECT id, event_seq AS "lastSeq", events_pruned_through AS "prunedThrough" FROM post
+            WHERE id = ANY($1::integer[]) AND kind = 'question' AND deleted_at IS NULL`,
+          [ids],
+        );
+        return inKeyOrder(
+          ids,
+          rows,
+          (row) => row.id,
+          ({ lastSeq, prunedThrough }) => ({ lastSeq, prunedThrough }),
+          null,
+        );
+      },
+      // Not cached: each subscription reads the state as it is now. After the poll phase, so that
+      // the subscribe messages of every socket read in it share the statement.
+      { cache: false, batchScheduleFn: (read) => setImmediate(read) },
+    );
+    stateReaders.set(db, reader);
+  }
+  return reader.load(questionId);
 }
 
 /** Deletes events older than `retentionSeconds`, remembering per thread how far they went. */
