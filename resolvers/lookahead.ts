@@ -5,7 +5,7 @@ import {
   Kind,
   visit,
   type FieldNode,
-  type OperationDefinitionNode,
+  type ASTNode,
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
@@ -36,22 +36,28 @@ function fieldsNamed(info: GraphQLResolveInfo, parents: readonly FieldNode[], na
   return found;
 }
 
-const selectedNames = new WeakMap<OperationDefinitionNode, Set<string>>();
+const namesIn = new WeakMap<ASTNode, ReadonlySet<string>>();
+
+/** The name of every field selected in `node` (a document, an operation, a fragment), gathered once per node. */
+export function fieldNamesIn(node: ASTNode): ReadonlySet<string> {
+  let names = namesIn.get(node);
+  if (names === undefined) {
+    const found = new Set<string>();
+    visit(node, { Field: (field) => void found.add(field.name.value) });
+    namesIn.set(node, (names = found));
+  }
+  return names;
+}
 
 /**
  * Whether the operation selects a field named `name` anywhere, fragments included (every fragment
- * of a valid document is spread somewhere). The names are gathered once per operation.
+ * of a valid document is spread somewhere).
  */
 export function operationSelects(info: GraphQLResolveInfo, name: string): boolean {
-  let names = selectedNames.get(info.operation);
-  if (names === undefined) {
-    const found = new Set<string>();
-    const gather = { Field: (field: FieldNode) => void found.add(field.name.value) };
-    visit(info.operation, gather);
-    for (const fragment of Object.values(info.fragments)) visit(fragment, gather);
-    selectedNames.set(info.operation, (names = found));
-  }
-  return names.has(name);
+  return (
+    fieldNamesIn(info.operation).has(name) ||
+    Object.values(info.fragments).some((fragment) => fieldNamesIn(fragment).has(name))
+  );
 }
 
 /** A field of object type `typeName` as the query selects it, with its arguments (variables and defaults applied). */

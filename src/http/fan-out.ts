@@ -1,10 +1,8 @@
 import {
-  BREAK,
   createSourceEventStream,
   execute,
   type GraphQLError,
   parse,
-  visit,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -14,27 +12,16 @@ import {
 import type { Context } from '../context.js';
 import { checkSource, queryLimits, type QueryLimits } from './limits.js';
 import { setBounded } from '../bounded-map.js';
-
-const viewerReads = new WeakMap<DocumentNode, boolean>();
+import { fieldNamesIn } from '../../resolvers/lookahead.js';
 
 /**
  * Whether what `document` selects depends on who asks: it names a field `viewer…` (viewerVote,
  * viewerCanEdit, viewerIsFollowing, and any later `viewerCan…`), the schema's naming for exactly those
- * fields. The whole document is walked, fragments included, so a spread cannot hide one.
+ * fields. The whole document counts, fragments included, so a spread cannot hide one.
  */
 export function readsViewer(document: DocumentNode): boolean {
-  const known = viewerReads.get(document);
-  if (known !== undefined) return known;
-  let reads = false;
-  visit(document, {
-    Field(field) {
-      if (!field.name.value.startsWith('viewer')) return undefined;
-      reads = true;
-      return BREAK;
-    },
-  });
-  viewerReads.set(document, reads);
-  return reads;
+  for (const name of fieldNamesIn(document)) if (name.startsWith('viewer')) return true;
+  return false;
 }
 
 /**
