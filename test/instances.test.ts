@@ -5,6 +5,7 @@ import { redisAnswers, redisUrl } from './support/redis.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
 import { watch, wsClient } from './support/ws.js';
+import { waitFor } from './support/wait.js';
 
 const redisUp = await redisAnswers();
 if (!redisUp) console.warn(`Skipping the two-instance test: no Redis answers at ${redisUrl} (set REDIS_URL).`);
@@ -97,11 +98,3 @@ describe('two instances on one database and one Redis', () => {
     60_000,
   );
 });
-
-async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((tick) => setTimeout(tick, 20));
-  }
-}

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { createRealtime, type Realtime } from '../src/realtime/pubsub.js';
 import type { ThreadEventMessage } from '../src/realtime/topics.js';
 import { createTestDatabase } from './support/harness.js';
+import { waitFor } from './support/wait.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let admin: pg.Client;
@@ -46,14 +47,6 @@ const event = (questionId: number, seq: number): ThreadEventMessage => ({
   score: seq,
   at: new Date(0).toISOString(),
 });
-
-async function waitFor(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((tick) => setTimeout(tick, 20));
-  }
-}
 
 describe('pub/sub through PostgreSQL LISTEN/NOTIFY', () => {
   it("should hand one process's events to the other, in order, and to itself", async () => {

@@ -6,6 +6,7 @@ import { ScoreChangedDocument } from './generated/operations.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
 import { watch, wsClient } from './support/ws.js';
+import { waitFor } from './support/wait.js';
 
 /*
  * WORKERS=2: two processes serve one port, without Redis. Node's cluster hands connections to the
@@ -155,11 +156,3 @@ describe('two worker processes on one port', () => {
     expect(outcomes).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
   });
 });
-
-async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((tick) => setTimeout(tick, 20));
-  }
-}
