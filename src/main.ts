@@ -19,6 +19,8 @@ import { serveClusterLimits } from './services/cluster-limits.js';
  */
 const config = loadConfig();
 const log = createLog();
+// Where events and counters are shared between processes, when Redis is given.
+const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
 async function open(url: string, poolSize: number, migrate: boolean): Promise<DataSource> {
@@ -127,10 +129,9 @@ if (cluster.isPrimary) {
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
-  if (clustered && !config.redisUrl) serveClusterLimits();
+  if (clustered && !redis) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
   // A single process serves, sharing through Redis when given; a cluster's primary serves nobody.
-  const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
   const serving = workers ? undefined : await assembleApp(db, config, redis, redis);
   const server = serving && (await serve(serving.app, serving.realtime));
   onSignal(async () => {
@@ -148,7 +149,6 @@ if (cluster.isPrimary) {
   // A worker: the database is ready; events and counters are shared with the other workers.
   const url = config.databaseUrl as string;
   const db = await open(url, config.poolSize, false);
-  const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
   const { app, realtime, close } = await assembleApp(
     db,
     config,
