@@ -102,8 +102,10 @@ function flush(to: Link): void {
   to.unsent = [];
   process.send?.({ channel, calls });
   setTimeout(() => {
-    for (const [id] of calls) to.waiting.get(id)?.reject(new Error('The rate limits did not answer in time'));
-    for (const [id] of calls) to.waiting.delete(id);
+    for (const [id] of calls) {
+      to.waiting.get(id)?.reject(new Error('The rate limits did not answer in time'));
+      to.waiting.delete(id);
+    }
   }, timeoutMs).unref();
 }
 
