@@ -67,10 +67,6 @@ export interface CpuUse {
   driver: number;
 }
 
-function microsecondsToTicks({ user, system }: NodeJS.CpuUsage): number {
-  return ((user + system) / 1e6) * ticksPerSecond;
-}
-
 /** CPU ticks of `pids` since `before` gave theirs; a process that started meanwhile counts whole. */
 function ticksSince(pids: readonly number[], before: ReadonlyMap<number, number>): number {
   return pids.reduce((sum, pid) => sum + Math.max(0, cpuTicks(pid) - (before.get(pid) ?? 0)), 0);
@@ -84,11 +80,12 @@ export function measureCpu(pid: number, database: string): () => CpuUse {
   const driverBefore = process.cpuUsage();
   return () => {
     const seconds = (performance.now() - at) / 1000;
-    const spent = (ticks: number) => Math.round((ticks / ticksPerSecond / seconds) * 100) / 100;
+    const cores = (cpuSeconds: number) => Math.round((cpuSeconds / seconds) * 100) / 100;
+    const { user, system } = process.cpuUsage(driverBefore);
     return {
-      process: spent(ticksSince(processTree(pid), before.process)),
-      postgres: spent(ticksSince(backendsOf(database), before.postgres)),
-      driver: spent(microsecondsToTicks(process.cpuUsage(driverBefore))),
+      process: cores(ticksSince(processTree(pid), before.process) / ticksPerSecond),
+      postgres: cores(ticksSince(backendsOf(database), before.postgres) / ticksPerSecond),
+      driver: cores((user + system) / 1e6),
     };
   };
 }
