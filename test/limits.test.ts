@@ -25,8 +25,6 @@ import { serverAudits } from 'graphql-http';
 import type { Client } from 'graphql-ws';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadConfig } from '../src/config.js';
-import { assembleApp } from '../src/context.js';
 import {
   limitDefaults,
   limitsFromEnv,
@@ -35,9 +33,6 @@ import {
   queryLimitRules,
   queryLimits,
 } from '../src/http/limits.js';
-import { startServer, type RunningServer } from '../src/http/server.js';
-import { createLog } from '../src/log.js';
-import { buildThreadSchema } from '../src/schema.js';
 import {
   AskQuestionDocument,
   LogOutDocument,
@@ -48,7 +43,7 @@ import {
   ThreadViewDocument,
 } from './generated/operations.js';
 import { contractErrorCodes as contractCodes } from './support/contract.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import { serve, startTestServer, type TestServer } from './support/harness.js';
 import { watch, wsClient } from './support/ws.js';
 
 /** The schema the server serves, as committed (a test elsewhere fails when it is stale). */
@@ -58,36 +53,17 @@ type User = Awaited<ReturnType<TestServer['signUp']>>;
 
 let server: TestServer;
 /** A second server on the same database with NODE_ENV=production. */
-let production: { url: string; close(): Promise<void> };
+let production: Awaited<ReturnType<typeof serve>>;
 let alice: User;
 let bob: User;
 const ids = { question: '', answer: '', reply: '' };
 /** graphql-ws clients to dispose of in afterAll. */
 const clients: Client[] = [];
 
-async function startProductionServer(db: TestServer['db']): Promise<typeof production> {
-  // The default limits, as production has them (the harness raises some for tests).
-  const { app, realtime, close } = await assembleApp(db, { ...loadConfig({}), sessionTtlSeconds: 3600 });
-  const running: RunningServer = await startServer({
-    app,
-    schema: await buildThreadSchema(realtime.pubsub),
-    log: createLog('silent'),
-    port: 0,
-    host: '127.0.0.1',
-    nodeEnv: 'production',
-  });
-  return {
-    url: running.url,
-    close: async () => {
-      await running.close();
-      await close();
-    },
-  };
-}
-
 beforeAll(async () => {
   server = await startTestServer();
-  production = await startProductionServer(server.db);
+  // The default limits, as production has them (the harness raises some for tests).
+  production = await serve(server.db, { nodeEnv: 'production', limits: 'default' });
   alice = await server.signUp();
   bob = await server.signUp();
   const asked = await server.gql(
@@ -503,7 +479,7 @@ describe('hostile requests over HTTP', () => {
 
   it('should give "Did you mean" suggestions outside production only', async () => {
     const typo = { query: '{ questoins { totalCount } }' };
-    const [test, prod] = [await post(typo), await post(typo, undefined, production.url)];
+    const [test, prod] = [await post(typo), await post(typo, undefined, production.server.url)];
     expect(test.errors.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(test.errors[0].message).toMatch(/Did you mean "questions"/);
     expect(prod.errors.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -511,7 +487,7 @@ describe('hostile requests over HTTP', () => {
   });
 
   it('should apply the same limits in production', async () => {
-    const answer = await post({ query: nestedConnections }, undefined, production.url);
+    const answer = await post({ query: nestedConnections }, undefined, production.server.url);
     expect(answer.errors.map((error) => error.extensions)).toMatchObject([
       { code: 'QUERY_TOO_COMPLEX', limit: 'cost', cost: 2_020_200, max: 50_000 },
     ]);
@@ -839,7 +815,10 @@ describe('limits over WebSocket', () => {
 
   it('should give "Did you mean" suggestions over a socket outside production only', async () => {
     const typo = '{ questoins { totalCount } }';
-    const [test, prod] = [await refusalOf(socketClient(), typo), await refusalOf(socketClient(production.url), typo)];
+    const [test, prod] = [
+      await refusalOf(socketClient(), typo),
+      await refusalOf(socketClient(production.server.url), typo),
+    ];
     expect(test.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(test[0].message).toMatch(/Did you mean "questions"/);
     expect(prod.map((error) => [error.message, error.extensions?.code])).toEqual([

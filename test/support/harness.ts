@@ -77,6 +77,10 @@ export interface ServeOptions {
   redisUrl?: string;
   rateLimits?: Partial<RateLimitSettings>;
   socketLimits?: Partial<SocketLimits>;
+  /** `production` masks internals as a deployment does. @default 'test' */
+  nodeEnv?: string;
+  /** `default`: the limits a deployment has, without the raised ones of `testRateLimits`. @default 'test' */
+  limits?: 'test' | 'default';
 }
 
 /**
@@ -88,7 +92,8 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<{ app: App; server: RunningServer; close(): Promise<void> }> {
   const redis = options.redisUrl ? { redisUrl: options.redisUrl } : undefined;
-  const settings = { ...loadConfig({}), ...testRateLimits, ...options.rateLimits, sessionTtlSeconds: 3600 };
+  const raised = options.limits === 'default' ? {} : testRateLimits;
+  const settings = { ...loadConfig({}), ...raised, ...options.rateLimits, sessionTtlSeconds: 3600 };
   const { app, realtime, close } = await assembleApp(db, settings, redis, redis);
   const server = await startServer({
     app,
@@ -96,7 +101,7 @@ export async function serve(
     log: createLog('silent'),
     port: 0,
     host: '127.0.0.1',
-    nodeEnv: 'test',
+    nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
   });
   return {
