@@ -28,4 +28,8 @@ export class Question extends Post {
 
   @Column('integer', { name: 'accepted_answer_id', nullable: true })
   acceptedAnswerId: number | null;
+
+  /** The number of the thread's newest event, read with the row (Question.eventCursor); the outbox writes it. */
+  @Column({ type: 'integer', name: 'event_seq', default: 0, insert: false, update: false })
+  lastEventSeq: number;
 }

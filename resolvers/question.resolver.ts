@@ -15,6 +15,7 @@ import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
 import { AskQuestionInput } from './types/inputs.js';
+import { threadEventCursor } from './types/thread-event.js';
 import { connectionNodes, operationSelects, selectedChild, selectedUnder } from './lookahead.js';
 
 @Resolver(() => Question)
@@ -90,6 +91,16 @@ export class QuestionResolver {
   })
   viewerCanFollow(@Root() question: Question, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'follow', question);
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'The cursor of the newest event of the thread committed when the question was read, read in the same ' +
+      'snapshot as the rest of it: threadEvents(questionId, after: eventCursor) delivers exactly what this ' +
+      'copy of the thread lacks. Valid before the thread has any event (it replays from the start).',
+  })
+  eventCursor(@Root() question: Question): string {
+    return threadEventCursor({ questionId: question.rowId, seq: question.lastEventSeq });
   }
 
   @FieldResolver(() => Answer, { nullable: true, description: 'The answer its author accepted, if any.' })

@@ -10,7 +10,7 @@ const postColumnsButHtml = `p.id AS "rowId", p.kind, p.author_id AS "authorId", 
   p.title, p.last_activity_at AS "lastActivityAt", p.answer_count AS "answerCount",
   p.follower_count AS "followerCount", p.accepted_answer_id AS "acceptedAnswerId",
   p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount",
-  p.edited_at AS "editedAt", p.revision_count AS "revisionCount"`;
+  p.edited_at AS "editedAt", p.revision_count AS "revisionCount", p.event_seq AS "lastEventSeq"`;
 
 /** The columns of a post row, aliased to entity property names. */
 export const postColumns = `${postColumnsButHtml}, p.body_html AS "bodyHtml"`;
