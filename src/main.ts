@@ -131,8 +131,10 @@ if (cluster.isPrimary) {
   );
   if (clustered && !redis) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
-  // A single process serves, sharing through Redis when given; a cluster's primary serves nobody.
-  const serving = workers ? undefined : await assembleApp(db, config, redis, redis);
+  // A single process serves; a cluster's primary serves nobody. Its events reach the other instances
+  // on this database through Redis when given, else through PostgreSQL.
+  const across = redis ?? { postgresUrl: url, onError: onPoolError };
+  const serving = workers ? undefined : await assembleApp(db, config, across, redis);
   const server = serving && (await serve(serving.app, serving.realtime));
   onSignal(async () => {
     stopPruning();
