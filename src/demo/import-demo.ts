@@ -19,7 +19,7 @@ const demo = {
   step: 47 * 60 * 1000,
 } as const;
 
-/** The seed thread, a copy of shared/seed-thread.txt kept beside this module (the build copies it). */
+/** The seed thread, kept beside this module (the build copies it); .ci/run checks it against ../shared. */
 export const defaultSeedPath = new URL('./seed-thread.txt', import.meta.url);
 
 /** True when the database holds no user yet. */
