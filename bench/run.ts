@@ -31,7 +31,7 @@ const writers = 1_000;
 const votedPosts = 100;
 const signedInViewers = 16;
 // PostgreSQL and the load generator run on this machine too: the service gets the cores they leave.
-// On 2 cores one worker against two: a lower p99 everywhere (README › Performance) for 7–13% fewer pages.
+// On 2 cores one worker against two: a lower p99 everywhere for 7–13% fewer pages (docs/performance.md).
 const workers = Number(process.env.BENCH_WORKERS ?? Math.max(1, cpus().length - 1));
 // More connections than PostgreSQL has cores to run them only queue inside it: 4 per pool per worker
 // measured a lower p99 than 10 (and than 2) on this 2-core machine.
