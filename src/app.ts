@@ -15,8 +15,8 @@ export interface AppOptions extends AssemblyOptions {
   /** The interface to listen on; `0.0.0.0` is every IPv4 one, and `url` then says `localhost`. @default '127.0.0.1' */
   host?: string;
   /**
-   * `production` masks internal errors and hides schema suggestions; `development` sends stack
-   * traces to clients. @default 'production'
+   * `development` sends stack traces with errors; `production` leaves schema suggestions ("Did you
+   * mean …?") out of validation errors. Internal errors are masked whatever it says. @default 'production'
    */
   nodeEnv?: string;
   /**
