@@ -18,7 +18,7 @@ import { serveClusterLimits } from './services/cluster-limits.js';
  * while this one keeps the database, prunes the outbox, counts the rate limits and supervises.
  */
 const config = loadConfig();
-const log = createLog();
+const log = createLog(config.logLevel);
 // Where events and counters are shared between processes, when Redis is given.
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
@@ -38,6 +38,7 @@ async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
     nodeEnv: config.nodeEnv,
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
+    queryLimits: config.queryLimits,
   });
   if (cluster.isPrimary) log.info('listening', { graphql: `${server.url}/graphql` });
   return server;

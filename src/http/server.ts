@@ -30,6 +30,7 @@ import {
   refuseLargeDocuments,
   validateWithLimits,
   withLimitCodes,
+  type QueryLimits,
 } from './limits.js';
 import type { Log } from '../log.js';
 
@@ -53,6 +54,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string;
   /** Overrides of the WebSocket {@link socketLimits}. */
   socketLimits?: Partial<SocketLimits>;
+  /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default queryLimits */
+  queryLimits?: QueryLimits;
 }
 
 /** A listening server. */
@@ -197,7 +200,7 @@ function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionR
 /** Starts GraphQL over HTTP and WebSocket on one port, path /graphql, plus /healthz and /readyz. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
-  const { app, schema, log } = options;
+  const { app, schema, log, queryLimits: documentLimits = queryLimits } = options;
   const { db } = app;
   const web = express();
   web.set('trust proxy', options.trustProxy ?? false);
@@ -213,7 +216,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const subscribeShared = sharedSubscriptions(maskedResult);
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
-  const documentOf = documentCache(schema, validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }));
+  const documentOf = documentCache(
+    schema,
+    validateWithLimits({ limits: documentLimits, hideSuggestions: options.nodeEnv === 'production' }),
+    documentLimits,
+  );
   const wsCleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       schema,
@@ -277,8 +284,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: options.nodeEnv === 'development',
     formatError: withLimitCodes(maskError),
-    validationRules: queryLimitRules(),
-    parseOptions: { maxTokens: queryLimits.tokens },
+    validationRules: queryLimitRules(documentLimits),
+    parseOptions: { maxTokens: documentLimits.tokens },
     hideSchemaDetailsFromClientErrors: options.nodeEnv === 'production',
     allowBatchedHttpRequests: false,
     plugins: [
@@ -324,7 +331,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     csrfPrevention,
     express.json({ limit: limits.httpBodyBytes }),
     refuseBatches,
-    refuseLargeDocuments(),
+    refuseLargeDocuments(documentLimits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
