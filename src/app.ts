@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
 import { startApollo } from './http/apollo.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
+import { queryLimits, type QueryLimits } from './http/limits.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
@@ -26,6 +27,8 @@ export interface AppOptions extends AssemblyOptions {
   trustProxy?: boolean | number | string;
   /** Overrides of the transports' limits. @default {@link socketLimits} */
   socketLimits?: Partial<SocketLimits>;
+  /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
+  queryLimits?: QueryLimits;
   /** Where operations and failures are logged. @default a silent log */
   log?: Log;
 }
@@ -52,20 +55,37 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
   const nodeEnv = options.nodeEnv ?? 'production';
   const log = options.log ?? createLog('silent');
+  const documentLimits = options.queryLimits ?? queryLimits;
   const assembled = await assembleApp(options);
   const { app } = assembled;
   const schema = await buildThreadSchema(assembled.realtime.pubsub);
   const httpServer = createServer();
-  const apollo = await startApollo({ schema, httpServer, log, rateLimits: app.rateLimits, nodeEnv });
+  const apollo = await startApollo({
+    schema,
+    httpServer,
+    log,
+    rateLimits: app.rateLimits,
+    nodeEnv,
+    queryLimits: documentLimits,
+  });
   const web = createWeb({
     app,
     apollo,
     log,
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
+    queryLimits: documentLimits,
   });
   httpServer.on('request', web);
-  const sockets = serveWebSocket({ app, schema, httpServer, limits, nodeEnv, clientIpOf: clientIpOf(web) });
+  const sockets = serveWebSocket({
+    app,
+    schema,
+    httpServer,
+    limits,
+    nodeEnv,
+    queryLimits: documentLimits,
+    clientIpOf: clientIpOf(web),
+  });
   const close = async () => {
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();

@@ -18,7 +18,7 @@ import type { SharedCounters } from './services/rate-limits.js';
  * while this one keeps the database, prunes the outbox, counts the rate limits and supervises.
  */
 const config = loadConfig();
-const log = createLog();
+const log = createLog(config.logLevel);
 // Where events and counters are shared between processes, when Redis is given.
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
@@ -41,6 +41,7 @@ async function serve(db: DataSource, across?: Across, counters?: SharedCounters)
     nodeEnv: config.nodeEnv,
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
+    queryLimits: config.queryLimits,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });

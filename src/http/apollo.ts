@@ -11,7 +11,7 @@ import { codeOf, maskError } from '../errors/format.js';
 import { RateLimitedError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import type { RateLimits } from '../services/rate-limits.js';
-import { operationCost, queryLimitRules, queryLimits, withLimitCodes } from './limits.js';
+import { operationCost, queryLimitRules, withLimitCodes, type QueryLimits } from './limits.js';
 
 /** What GraphQL over HTTP is served with. */
 export interface ApolloOptions {
@@ -23,6 +23,8 @@ export interface ApolloOptions {
   rateLimits: RateLimits;
   /** Stack traces reach clients only in `development`; `production` hides schema suggestions. */
   nodeEnv: string;
+  /** What a document may ask for: checked while parsing (tokens) and validating (the rest). */
+  queryLimits: QueryLimits;
 }
 
 /**
@@ -102,8 +104,8 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: nodeEnv === 'development',
     formatError: withLimitCodes(maskError),
-    validationRules: queryLimitRules(),
-    parseOptions: { maxTokens: queryLimits.tokens },
+    validationRules: queryLimitRules(options.queryLimits),
+    parseOptions: { maxTokens: options.queryLimits.tokens },
     hideSchemaDetailsFromClientErrors: nodeEnv === 'production',
     allowBatchedHttpRequests: false,
     plugins: [

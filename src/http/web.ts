@@ -12,7 +12,7 @@ import { ApiError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import { csrfPrevention } from './csrf.js';
 import { graphiqlRouter } from './graphiql.js';
-import { refuseLargeDocuments } from './limits.js';
+import { refuseLargeDocuments, type QueryLimits } from './limits.js';
 
 /** What the HTTP routes are served with. */
 export interface WebOptions {
@@ -24,6 +24,8 @@ export interface WebOptions {
   trustProxy: boolean | number | string;
   /** Largest request body; past it, 413. */
   httpBodyBytes: number;
+  /** A document over their length or token limit is refused before it is parsed. */
+  queryLimits: QueryLimits;
 }
 
 /**
@@ -99,7 +101,7 @@ export function createWeb(options: WebOptions): Express {
     csrfPrevention,
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,
-    refuseLargeDocuments(),
+    refuseLargeDocuments(options.queryLimits),
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

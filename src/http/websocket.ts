@@ -9,7 +9,7 @@ import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
-import { validateWithLimits } from './limits.js';
+import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
@@ -21,6 +21,8 @@ export interface WebSocketOptions {
   limits: SocketLimits;
   /** `production` hides schema suggestions from validation errors. */
   nodeEnv: string;
+  /** What a subscribed document may ask for, as over HTTP. */
+  queryLimits: QueryLimits;
   /** The client's address, as the HTTP transport believes it (see Express's `trust proxy`). */
   clientIpOf(request: IncomingMessage): string;
 }
@@ -77,7 +79,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
-  const documentOf = documentCache(schema, validateWithLimits({ hideSuggestions: options.nodeEnv === 'production' }));
+  const documentOf = documentCache(
+    schema,
+    validateWithLimits({ limits: options.queryLimits, hideSuggestions: options.nodeEnv === 'production' }),
+    options.queryLimits,
+  );
   const cleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
     {
       schema,
