@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import { Sessions } from './auth/sessions.js';
 import type { Viewer } from './auth/viewer.js';
 import { loadersForEvent } from './loaders/event.js';
@@ -32,7 +32,7 @@ export interface Context {
 
 /** The long-lived parts every context is made from. */
 export interface App {
-  db: DataSource;
+  db: Database;
   /** Token → viewer, for every request and socket. */
   sessions: Sessions;
   services: Services;
@@ -61,9 +61,9 @@ export function createContext(app: App, viewer: Viewer | null, requestId: string
   };
 }
 
-/** Wires the services and the live streams over one DataSource, one pub/sub and one set of rate limits. */
+/** Wires the services and the live streams over one Database, one pub/sub and one set of rate limits. */
 function createApp(
-  db: DataSource,
+  db: Database,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'>,
   rateLimits: RateLimits,
@@ -90,7 +90,7 @@ export interface AssembledApp {
  * this process) and the App over them.
  */
 export async function assembleApp(
-  db: DataSource,
+  db: Database,
   settings: RateLimitSettings & Pick<Config, 'sessionTtlSeconds'>,
   across?: Across,
   counters?: SharedCounters,

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './index.js';
 import { followsLoader, forViewer, votesLoader } from './posts.js';
@@ -19,7 +19,7 @@ const sharedByEvent = new WeakMap<object, SharedReads>();
  * follows go through loaders keyed by viewer, so all watchers' reads batch into one statement. The
  * shared set lives as long as the event object does.
  */
-export function loadersForEvent(db: DataSource, event: object, viewer: Viewer | null): Loaders {
+export function loadersForEvent(db: Database, event: object, viewer: Viewer | null): Loaders {
   let shared = sharedByEvent.get(event);
   if (shared === undefined) {
     shared = { anonymous: createLoaders(db, null), votes: votesLoader(db), follows: followsLoader(db) };
