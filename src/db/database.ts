@@ -83,8 +83,7 @@ export class Database {
 
   /** Closes both pools; statements still running finish first. */
   async destroy(): Promise<void> {
-    await this.typeorm.destroy();
-    await this.genericPlans.end();
+    await Promise.all([this.typeorm.destroy(), this.genericPlans.end()]);
   }
 
   private async runNamed<R extends pg.QueryResultRow>(
