@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../src/db/database.js';
 import { findDrift } from '../src/db/consistency.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedDatabase } from '../src/db/embedded.js';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}, pools of ${poolSize}; timed runs ${warmupSeconds} s + ${seconds} s`,
   );
   const url = await createDatabase();
-  const db: DataSource = await openDatabase({ url });
+  const db: Database = await openDatabase({ url });
   cleanups.push(() => db.destroy());
   log('loading the dataset');
   const dataset = await loadDataset(db, log);

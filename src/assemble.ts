@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import { Sessions } from './auth/sessions.js';
 import { eventReads, type EventReads } from './loaders/event.js';
 import { createLiveThreads, type LiveThreads } from './realtime/live.js';
@@ -13,7 +13,7 @@ import {
 
 /** The long-lived parts every request context is made from. */
 export interface App {
-  db: DataSource;
+  db: Database;
   /** Token → viewer, for every request and socket. */
   sessions: Sessions;
   services: Services;
@@ -29,7 +29,7 @@ export interface AssemblyOptions {
    * The database every service reads and writes, migrated. Whoever opened it closes it: `close()`
    * leaves it open.
    */
-  db: DataSource;
+  db: Database;
   /** The rate limits; a limit of 0 turns that limit off. */
   rateLimits: RateLimitSettings;
   /** How long a session token stays valid, in seconds. */

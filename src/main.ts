@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
@@ -23,12 +23,12 @@ const log = createLog(config.logLevel);
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
-async function open(url: string, poolSize: number, migrate: boolean): Promise<DataSource> {
+async function open(url: string, poolSize: number, migrate: boolean): Promise<Database> {
   return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError }, migrate);
 }
 
 /** Serves `db` with the configured settings, sharing events and counters as `across` and `counters` say. */
-async function serve(db: DataSource, across?: Across, counters?: SharedCounters): Promise<RunningApp> {
+async function serve(db: Database, across?: Across, counters?: SharedCounters): Promise<RunningApp> {
   const running = await startApp({
     db,
     rateLimits: config,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { ThreadPageDocument, ThreadViewDocument } from './generated/operations.js';
 import { createTestDatabase, serve } from './support/harness.js';
@@ -28,7 +28,7 @@ interface PlanNode {
 const watched = ['post', 'vote'];
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DataSource;
+let db: Database;
 let served: Awaited<ReturnType<typeof serve>>;
 let statements: Statement[] = [];
 let token: string;

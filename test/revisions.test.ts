@@ -170,7 +170,7 @@ describe('revisions', () => {
     await ageBy(question.id, 6);
     const rowId = Number(Buffer.from(question.id, 'base64url').toString().split(':')[1]);
     // Hold the thread's lock so that both edits begin before either commits.
-    const holder = server.db.createQueryRunner();
+    const holder = server.db.typeorm.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
     await holder.query('SELECT id FROM post WHERE id = $1 FOR UPDATE', [rowId]);

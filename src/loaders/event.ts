@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './index.js';
 import { followsLoader, forViewer, votesLoader } from './posts.js';
@@ -15,7 +15,7 @@ export class EventReads {
   private readonly votes: DataLoader<string, 1 | -1 | null>;
   private readonly follows: DataLoader<string, boolean>;
 
-  constructor(db: DataSource) {
+  constructor(db: Database) {
     this.anonymous = createLoaders(db, null);
     this.votes = votesLoader(db);
     this.follows = followsLoader(db);
@@ -39,7 +39,7 @@ export class EventReads {
  * is. Pub/sub hands one object to all of a process's listeners, so they all get the same reads; an
  * event read back from the outbox (a replay) is its watcher's alone.
  */
-export function eventReads(db: DataSource): (event: object) => EventReads {
+export function eventReads(db: Database): (event: object) => EventReads {
   const byEvent = new WeakMap<object, EventReads>();
   return (event) => {
     let reads = byEvent.get(event);

@@ -2,7 +2,7 @@ import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../src/db/database.js';
 import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
 import { startApp, type RunningApp } from '../../src/app.js';
@@ -17,7 +17,7 @@ export type Response<T> = ExecutionResult<T> & { status: number };
 /** A server of our own on a database of our own, talking HTTP like any client. */
 export interface TestServer {
   url: string;
-  db: DataSource;
+  db: Database;
   services: Services;
   /** Every SQL statement the server ran since the last `sql.length = 0`. */
   sql: string[];
@@ -85,7 +85,7 @@ export interface ServeOptions {
  * `testRateLimits`, then `options.rateLimits`; they count in Redis when `redisUrl` is given.
  */
 export async function serve(
-  db: DataSource,
+  db: Database,
   options: ServeOptions = {},
 ): Promise<RunningApp & { server: Pick<RunningApp, 'url'> }> {
   const redis = options.redisUrl ? { redisUrl: options.redisUrl } : undefined;
