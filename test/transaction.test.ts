@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../src/db/data-source.js';
 import { preparedInTransaction } from '../src/db/prepared.js';
 import { inTransaction } from '../src/db/transaction.js';
-import { createTestDatabase } from './support/harness.js';
+import { createTestDatabase, leave } from './support/servers.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  const database = await createTestDatabase();
   db = await openDatabase({ url: database.url });
+  leave(() => db.destroy());
   await db.query('CREATE TABLE lock_probe (id integer PRIMARY KEY)');
   await db.query('INSERT INTO lock_probe VALUES (1), (2)');
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
 });
 
 describe('inTransaction', () => {
