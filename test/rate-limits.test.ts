@@ -260,7 +260,7 @@ describe('two instances sharing one Redis', () => {
 describe('the query budget of an address', () => {
   it('should spend each operation’s cost and refuse the request past the minute’s budget with 429 and retryAfter', async () => {
     const budget = await startTestServer({ rateLimits: { queryCostPerMinute: 400 } });
-    // The thread page costs 183 (see test/limits.test.ts): two fit in 400, the third does not.
+    // The thread page costs 183 (see test/query-limits.test.ts): two fit in 400, the third does not.
     const page = {
       query: print(ThreadViewDocument),
       variables: { id: Buffer.from('Question:1').toString('base64url') },
