@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Database, Transaction } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
-import { createTestDatabase } from './support/harness.js';
+import { createTestDatabase, leave } from './support/servers.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  const database = await createTestDatabase();
   db = await openDatabase({ url: database.url });
+  leave(() => db.destroy());
   await db.query('CREATE TABLE lock_probe (id integer PRIMARY KEY)');
   await db.query('INSERT INTO lock_probe VALUES (1), (2)');
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
 });
 
 describe('Database.transaction', () => {
