@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ChildEntity, Column } from 'typeorm';
-import { Node } from '../resolvers/types/node.js';
+import { Node } from './node.js';
 import { Post } from './post.entity.js';
 
 @ChildEntity('question')
@@ -31,5 +31,5 @@ export class Question extends Post {
 
   /** The number of the thread's newest event, read with the row (Question.eventCursor); the outbox writes it. */
   @Column({ type: 'integer', name: 'event_seq', default: 0, insert: false, update: false })
-  lastEventSeq: number;
+  eventSeq: number;
 }
