@@ -56,6 +56,8 @@ export interface Config {
   socketLimits: SocketLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
+  /** How long an automatic persisted query stays registered, in seconds; 0: until evicted. @default 86400 */
+  persistedQueryTtlSeconds: number;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -112,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },
     nodeEnv: env.NODE_ENV ?? 'development',
+    persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
   };
 }

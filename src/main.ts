@@ -38,6 +38,11 @@ async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
     nodeEnv: config.nodeEnv,
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
+    persistedQueries: {
+      redisUrl: config.redisUrl,
+      keyPrefix: config.rateLimitPrefix,
+      ttlSeconds: config.persistedQueryTtlSeconds,
+    },
   });
   if (cluster.isPrimary) log.info('listening', { graphql: `${server.url}/graphql` });
   return server;

@@ -20,6 +20,7 @@ import { codeOf, maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError, RateLimitedError } from '../errors/index.js';
 import type { RateLimits } from '../services/rate-limits.js';
 import { csrfPrevention } from './csrf.js';
+import { persistedQueries, refuseBadPersistedQueries, type PersistedQueryOptions } from './persisted-queries.js';
 import { socketLimits, type SocketLimits } from './transport-limits.js';
 import { graphiqlRouter } from './graphiql.js';
 import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string;
   /** Overrides of the WebSocket {@link socketLimits}. */
   socketLimits?: Partial<SocketLimits>;
+  /** Where automatic persisted queries are kept (see persistedQueries). @default in memory */
+  persistedQueries?: PersistedQueryOptions;
 }
 
 /** A listening server. */
@@ -269,6 +272,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     wsServer,
   );
 
+  const apq = persistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -281,6 +285,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     parseOptions: { maxTokens: queryLimits.tokens },
     hideSchemaDetailsFromClientErrors: options.nodeEnv === 'production',
     allowBatchedHttpRequests: false,
+    persistedQueries: apq.options,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -288,6 +293,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(log),
       queryBudgetPlugin(app.rateLimits),
+      apq.plugin,
       {
         async serverWillStart() {
           return {
@@ -324,6 +330,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     csrfPrevention,
     express.json({ limit: limits.httpBodyBytes }),
     refuseBatches,
+    refuseBadPersistedQueries,
     refuseLargeDocuments(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

@@ -103,6 +103,7 @@ export async function serve(
     host: '127.0.0.1',
     nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
+    persistedQueries: { redisUrl: options.redisUrl },
   });
   return {
     app,
