@@ -1,11 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Post } from '../entities/post.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf } from '../src/ids.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
 import { PostRevisionConnection } from './types/connections.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
@@ -58,10 +59,13 @@ export class PostResolver {
     @Root() post: Post,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostRevisionConnection>> {
     const page = await ctx.loaders.revisionsOfPost.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, 10, { last, before, info }),
       postId: post.rowId,
       totalCount: post.revisionCount,
     });

@@ -10,7 +10,7 @@ import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
@@ -39,6 +39,8 @@ export class QuestionResolver {
   async questions(
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('tag', () => String, {
       nullable: true,
       description: 'Only questions with this tag (any case); an unknown tag gives an empty page.',
@@ -50,14 +52,15 @@ export class QuestionResolver {
       description: 'How to sort them.',
     })
     order: QuestionOrder,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE };
+    const args = { ...pageArgs(first, after, 10, { last, before, info }), order: order ?? QuestionOrder.ACTIVE };
     if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
     const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
       ? await ctx.loaders.questions({ ...args, tagId: found.rowId })
-      : { edges: [], hasNextPage: false, hasPreviousPage: args.after !== null, totalCount: 0 };
+      : { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 };
     return new QuestionConnection(page);
   }
 
@@ -103,16 +106,19 @@ export class QuestionResolver {
     @Root() question: Question,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('orderBy', () => AnswerOrder, {
       nullable: true,
       defaultValue: AnswerOrder.TOP,
       description: 'How to sort them.',
     })
     order: AnswerOrder,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, 10, { last, before, info }),
       parentId: question.rowId,
       ordering: answerOrderings[order ?? AnswerOrder.TOP],
       totalCount: question.answerCount,
@@ -189,11 +195,16 @@ function pagesAsked(
   if (answers === null) return null;
   try {
     const order = (answers.args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
-    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, 10);
+    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, 10, {
+      last: answers.args.last as number | null,
+      before: answers.args.before as string | null,
+      info: { fieldNodes: [answers.node], variableValues: info.variableValues },
+    });
     const replies = selectedUnder(info, connectionNodes(info, answers.node), 'Answer', 'replies');
     // A cursor belongs to one answer's replies: only first pages can be read for every answer at once.
-    const repliesPage =
-      replies && replies.args.after == null ? pageArgs(replies.args.first as number | null, null, 20) : null;
+    const firstPageOnly =
+      replies && [replies.args.after, replies.args.before, replies.args.last].every((a) => a == null);
+    const repliesPage = firstPageOnly ? pageArgs(replies.args.first as number | null, null, 20) : null;
     return {
       answers: { ...page, ordering: answerOrderings[order] },
       ...(repliesPage && { replies: { first: repliesPage.first } }),

@@ -1,6 +1,7 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
 import { PostConnection } from './types/search.js';
 
 /** Full-text search over every question, answer and reply. */
@@ -22,8 +23,13 @@ export class SearchResolver {
     query: string,
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostConnection>> {
-    return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, 10), query }));
+    return new PostConnection(
+      await ctx.loaders.search({ ...pageArgs(first, after, 10, { last, before, info }), query }),
+    );
   }
 }
