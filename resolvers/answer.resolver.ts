@@ -7,7 +7,14 @@ import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import { replyOrdering } from '../src/loaders/orderings.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { fresh } from './post.resolver.js';
 import { ReplyConnection } from './types/connections.js';
 import { PostAnswerInput } from './types/inputs.js';
@@ -33,7 +40,7 @@ export class AnswerResolver {
   @FieldResolver(() => ReplyConnection, { description: 'Its replies that are not deleted, oldest first.' })
   async replies(
     @Root() answer: Answer,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -41,7 +48,7 @@ export class AnswerResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof ReplyConnection>> {
     const page = await ctx.loaders.repliesOfAnswer.load({
-      ...pageArgs(first, after, 20, { last, before, info }),
+      ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
       parentId: answer.rowId,
       ordering: replyOrdering,
       totalCount: answer.replyCount,

@@ -5,7 +5,14 @@ import { Post } from '../entities/post.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { NotificationConnection } from './types/connections.js';
 
 @Resolver(() => Notification)
@@ -15,7 +22,7 @@ export class NotificationResolver {
       "The viewer's notifications about posts that are not deleted, newest first. Needs a token (UNAUTHENTICATED).",
   })
   async notifications(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -26,7 +33,7 @@ export class NotificationResolver {
   ): Promise<InstanceType<typeof NotificationConnection>> {
     const { userId } = requireViewer(ctx.viewer);
     const page = await ctx.loaders.notifications(userId, {
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       unreadOnly: !!unreadOnly,
     });
     return new NotificationConnection(page);

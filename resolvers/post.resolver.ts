@@ -6,7 +6,14 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf } from '../src/ids.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { PostRevisionConnection } from './types/connections.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
@@ -57,7 +64,7 @@ export class PostResolver {
   })
   async revisions(
     @Root() post: Post,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -65,7 +72,7 @@ export class PostResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostRevisionConnection>> {
     const page = await ctx.loaders.revisionsOfPost.load({
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       postId: post.rowId,
       totalCount: post.revisionCount,
     });

@@ -10,7 +10,15 @@ import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
@@ -37,7 +45,7 @@ export class QuestionResolver {
 
   @Query(() => QuestionConnection, { description: 'Questions that are not deleted, optionally of one tag.' })
   async questions(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -55,7 +63,10 @@ export class QuestionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, 10, { last, before, info }), order: order ?? QuestionOrder.ACTIVE };
+    const args = {
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      order: order ?? QuestionOrder.ACTIVE,
+    };
     if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
     const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
@@ -104,7 +115,7 @@ export class QuestionResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Its answers that are not deleted.' })
   async answers(
     @Root() question: Question,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -118,7 +129,7 @@ export class QuestionResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: question.rowId,
       ordering: answerOrderings[order ?? AnswerOrder.TOP],
       totalCount: question.answerCount,
@@ -195,7 +206,7 @@ function pagesAsked(
   if (answers === null) return null;
   try {
     const order = (answers.args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
-    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, 10, {
+    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, defaultPageSize, {
       last: answers.args.last as number | null,
       before: answers.args.before as string | null,
       info: { fieldNodes: [answers.node], variableValues: info.variableValues },
@@ -204,7 +215,7 @@ function pagesAsked(
     // A cursor belongs to one answer's replies: only first pages can be read for every answer at once.
     const firstPageOnly =
       replies && [replies.args.after, replies.args.before, replies.args.last].every((a) => a == null);
-    const repliesPage = firstPageOnly ? pageArgs(replies.args.first as number | null, null, 20) : null;
+    const repliesPage = firstPageOnly ? pageArgs(replies.args.first as number | null, null, shortItemsPageSize) : null;
     return {
       answers: { ...page, ordering: answerOrderings[order] },
       ...(repliesPage && { replies: { first: repliesPage.first } }),

@@ -1,7 +1,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { PostConnection } from './types/search.js';
 
 /** Full-text search over every question, answer and reply. */
@@ -21,7 +28,7 @@ export class SearchResolver {
         'Stop words and punctuation alone give an empty result.',
     })
     query: string,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -29,7 +36,7 @@ export class SearchResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostConnection>> {
     return new PostConnection(
-      await ctx.loaders.search({ ...pageArgs(first, after, 10, { last, before, info }), query }),
+      await ctx.loaders.search({ ...pageArgs(first, after, defaultPageSize, { last, before, info }), query }),
     );
   }
 }

@@ -3,7 +3,15 @@ import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-
 import { Tag } from '../entities/tag.entity.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { QuestionConnection, TagConnection } from './types/connections.js';
 import { QuestionOrder } from './types/enums.js';
 
@@ -19,7 +27,7 @@ export class TagResolver {
 
   @Query(() => TagConnection, { description: 'Tags in use, most used first; `prefix` narrows them for autocomplete.' })
   async tags(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -30,7 +38,7 @@ export class TagResolver {
   ): Promise<InstanceType<typeof TagConnection>> {
     return new TagConnection(
       await ctx.loaders.tags({
-        ...pageArgs(first, after, 20, { last, before, info }),
+        ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
         prefix: prefix == null ? undefined : checkText('prefix', prefix),
       }),
     );
@@ -39,7 +47,7 @@ export class TagResolver {
   @FieldResolver(() => QuestionConnection, { description: 'The questions carrying this tag.' })
   async questions(
     @Root() tag: Tag,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -53,7 +61,7 @@ export class TagResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const args = {
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       order: order ?? QuestionOrder.ACTIVE,
       tagId: tag.rowId,
     };

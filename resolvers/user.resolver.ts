@@ -5,7 +5,14 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
 import { authoredOrdering } from '../src/loaders/orderings.js';
-import { afterDescription, beforeDescription, firstDescription, lastDescription, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { AuthPayload } from './types/auth-payload.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { LogInInput, SignUpInput } from './types/inputs.js';
@@ -28,7 +35,7 @@ export class UserResolver {
   @FieldResolver(() => QuestionConnection, { description: 'Questions this user asked, newest first.' })
   async questions(
     @Root() user: User,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -36,7 +43,7 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const page = await ctx.loaders.questionsOfAuthor.load({
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`question:${user.rowId}`),
@@ -47,7 +54,7 @@ export class UserResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Answers this user wrote, newest first.' })
   async answers(
     @Root() user: User,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
     @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
@@ -55,7 +62,7 @@ export class UserResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfAuthor.load({
-      ...pageArgs(first, after, 10, { last, before, info }),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`answer:${user.rowId}`),

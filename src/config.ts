@@ -1,3 +1,4 @@
+import { limitsFromEnv, type QueryLimits } from './http/limits.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 
 /** Runtime settings, read once from the environment. */
@@ -54,10 +55,17 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Limits of the transports: WS_CONNECTION_INIT_MS, WS_MAX_MESSAGE_BYTES, WS_MAX_OPERATIONS, WS_MAX_PENDING_EVENTS, WS_MAX_BUFFERED_BYTES, MAX_BODY_BYTES. */
   socketLimits: SocketLimits;
+  /**
+   * What a GraphQL document may ask for: MAX_QUERY_DEPTH, MAX_ALIASES, MAX_TOKENS, MAX_DIRECTIVES,
+   * MAX_DOCUMENT_CHARS, MAX_QUERY_COST (whole numbers > 0). @default the `limitDefaults` of src/http/limits
+   */
+  queryLimits: QueryLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
   /** How long an automatic persisted query stays registered, in seconds; 0: until evicted. @default 86400 */
   persistedQueryTtlSeconds: number;
+  /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
+  logLevel: string;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -74,7 +82,7 @@ function trustProxyFrom(value: string | undefined): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Reads the configuration from `env`; throws on a malformed number. */
+/** Reads the configuration from `env`; throws on a malformed number. This is the one reader of the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFrom(env.PORT, 4000, 'PORT'),
@@ -113,7 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },
+    queryLimits: limitsFromEnv(env),
     nodeEnv: env.NODE_ENV ?? 'development',
     persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
+    logLevel: env.LOG_LEVEL || 'info',
   };
 }

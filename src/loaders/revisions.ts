@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { PostRevision } from '../../entities/post-revision.entity.js';
 import {
   batchPageParams,
@@ -28,7 +28,7 @@ export const revisionOrdering: Ordering = {
  * Revision pages of many posts in one statement (a LATERAL join over the keys). A deleted post
  * shows none.
  */
-export function revisionPageLoader(db: DataSource): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
+export function revisionPageLoader(db: Database): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
   return new DataLoader(
     async (keys) => {
       const forward = keys.filter((key) => !key.backward);
@@ -45,7 +45,7 @@ export function revisionPageLoader(db: DataSource): DataLoader<RevisionPageKey, 
 }
 
 /** The pages of `keys`, all read the same way, in one statement. */
-async function revisionPages(db: DataSource, keys: readonly RevisionPageKey[]): Promise<Array<Page<PostRevision>>> {
+async function revisionPages(db: Database, keys: readonly RevisionPageKey[]): Promise<Array<Page<PostRevision>>> {
   const ordering = directed(revisionOrdering, keys[0]);
   const batch = keys.map((key) => ({ ...key, parent: key.postId, scope: `revisions of ${key.postId}` }));
   const rows: Array<Record<string, unknown> & { keyIndex: number }> = await db.query(

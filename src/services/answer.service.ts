@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
@@ -15,7 +15,7 @@ import { writeThread } from './thread-write.js';
 /** Answering questions and replying to answers. */
 export class AnswerService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
     private readonly rateLimits: Pick<RateLimits, 'post'>,
   ) {}

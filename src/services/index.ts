@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/pubsub.js';
@@ -10,7 +10,7 @@ import type { RateLimits } from './rate-limits.js';
 import { UserService } from './user.service.js';
 import { VoteService } from './vote.service.js';
 
-/** The rules of the service, each over the one DataSource. */
+/** The rules of the service, each over the one Database. */
 export interface Services {
   users: UserService;
   questions: QuestionService;
@@ -25,7 +25,7 @@ export interface Services {
  * `rateLimits`; a logOut drops its session from `sessions` at once.
  */
 export function createServices(
-  db: DataSource,
+  db: Database,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'>,
   rateLimits: RateLimits,

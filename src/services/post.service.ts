@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import { Answer } from '../../entities/answer.entity.js';
 import type { Post } from '../../entities/post.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
@@ -24,7 +24,7 @@ export interface PostEdit {
 /** Editing and deleting posts, as the policy allows. */
 export class PostService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
@@ -112,22 +112,14 @@ export class PostService {
 }
 
 /** Locks the post in its thread, and checks that the policy lets the viewer take `action` on it. */
-async function lockPostFor(
-  m: EntityManager,
-  viewer: Author,
-  target: PostRef,
-  action: 'edit' | 'delete',
-): Promise<Post> {
+async function lockPostFor(m: Transaction, viewer: Author, target: PostRef, action: 'edit' | 'delete'): Promise<Post> {
   const post = await lockInThread(m, target.rowId, target.kind);
   authorize(viewer, action, post);
   return post;
 }
 
 /** Takes the scores of posts that left off their authors' reputation, in user id order. */
-async function dropReputation(
-  m: EntityManager,
-  gone: ReadonlyArray<{ authorId: number; score: number }>,
-): Promise<void> {
+async function dropReputation(m: Transaction, gone: ReadonlyArray<{ authorId: number; score: number }>): Promise<void> {
   const byAuthor = new Map<number, number>();
   for (const { authorId, score } of gone) byAuthor.set(authorId, (byAuthor.get(authorId) ?? 0) + score);
   const authors = [...byAuthor.keys()].filter((id) => byAuthor.get(id) !== 0).sort((a, b) => a - b);
