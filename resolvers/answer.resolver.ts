@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Answer } from '../entities/answer.entity.js';
 import { Question } from '../entities/question.entity.js';
 import { requireViewer } from '../src/auth/require.js';
@@ -6,7 +7,14 @@ import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import { replyOrdering } from '../src/loaders/orderings.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { fresh } from './post.resolver.js';
 import { ReplyConnection } from './types/connections.js';
 import { PostAnswerInput } from './types/inputs.js';
@@ -34,10 +42,13 @@ export class AnswerResolver {
     @Root() answer: Answer,
     @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof ReplyConnection>> {
     const page = await ctx.loaders.repliesOfAnswer.load({
-      ...pageArgs(first, after, shortItemsPageSize),
+      ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
       parentId: answer.rowId,
       ordering: replyOrdering,
       totalCount: answer.replyCount,

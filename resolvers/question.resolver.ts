@@ -10,7 +10,15 @@ import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
-import { afterDescription, defaultPageSize, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
@@ -40,6 +48,8 @@ export class QuestionResolver {
   async questions(
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('tag', () => String, {
       nullable: true,
       description: 'Only questions with this tag (any case); an unknown tag gives an empty page.',
@@ -51,14 +61,18 @@ export class QuestionResolver {
       description: 'How to sort them.',
     })
     order: QuestionOrder,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, defaultPageSize), order: order ?? QuestionOrder.ACTIVE };
+    const args = {
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      order: order ?? QuestionOrder.ACTIVE,
+    };
     if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
     const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
       ? await ctx.loaders.questions({ ...args, tagId: found.rowId })
-      : { edges: [], hasNextPage: false, hasPreviousPage: args.after !== null, totalCount: 0 };
+      : { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 };
     return new QuestionConnection(page);
   }
 
@@ -114,16 +128,19 @@ export class QuestionResolver {
     @Root() question: Question,
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('orderBy', () => AnswerOrder, {
       nullable: true,
       defaultValue: AnswerOrder.TOP,
       description: 'How to sort them.',
     })
     order: AnswerOrder,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
-      ...pageArgs(first, after, defaultPageSize),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: question.rowId,
       ordering: answerOrderings[order ?? AnswerOrder.TOP],
       totalCount: question.answerCount,
@@ -200,13 +217,16 @@ function pagesAsked(
   if (answers === null) return null;
   try {
     const order = (answers.args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
-    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, defaultPageSize);
+    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, defaultPageSize, {
+      last: answers.args.last as number | null,
+      before: answers.args.before as string | null,
+      info: { fieldNodes: [answers.node], variableValues: info.variableValues },
+    });
     const replies = selectedUnder(info, connectionNodes(info, answers.node), 'Answer', 'replies');
     // A cursor belongs to one answer's replies: only first pages can be read for every answer at once.
-    const repliesPage =
-      replies && replies.args.after == null
-        ? pageArgs(replies.args.first as number | null, null, shortItemsPageSize)
-        : null;
+    const firstPageOnly =
+      replies && [replies.args.after, replies.args.before, replies.args.last].every((a) => a == null);
+    const repliesPage = firstPageOnly ? pageArgs(replies.args.first as number | null, null, shortItemsPageSize) : null;
     return {
       answers: { ...page, ordering: answerOrderings[order] },
       ...(repliesPage && { replies: { first: repliesPage.first } }),

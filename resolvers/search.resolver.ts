@@ -1,6 +1,14 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
-import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { PostConnection } from './types/search.js';
 
 /** Full-text search over every question, answer and reply. */
@@ -22,8 +30,13 @@ export class SearchResolver {
     query: string,
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostConnection>> {
-    return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, defaultPageSize), query }));
+    return new PostConnection(
+      await ctx.loaders.search({ ...pageArgs(first, after, defaultPageSize, { last, before, info }), query }),
+    );
   }
 }

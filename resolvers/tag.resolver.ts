@@ -1,8 +1,17 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Tag } from '../entities/tag.entity.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
-import { afterDescription, defaultPageSize, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+  shortItemsPageSize,
+} from './args.js';
 import { QuestionConnection, TagConnection } from './types/connections.js';
 import { QuestionOrder } from './types/enums.js';
 
@@ -20,13 +29,16 @@ export class TagResolver {
   async tags(
     @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('prefix', () => String, { nullable: true, description: 'Only tags whose name starts with it.' })
     prefix: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof TagConnection>> {
     return new TagConnection(
       await ctx.loaders.tags({
-        ...pageArgs(first, after, shortItemsPageSize),
+        ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
         prefix: prefix == null ? undefined : checkText('prefix', prefix),
       }),
     );
@@ -37,15 +49,22 @@ export class TagResolver {
     @Root() tag: Tag,
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
     @Arg('orderBy', () => QuestionOrder, {
       nullable: true,
       defaultValue: QuestionOrder.ACTIVE,
       description: 'How to sort them.',
     })
     order: QuestionOrder,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, defaultPageSize), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };
+    const args = {
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      order: order ?? QuestionOrder.ACTIVE,
+      tagId: tag.rowId,
+    };
     return new QuestionConnection(await ctx.loaders.questions(args));
   }
 }

@@ -1,10 +1,18 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
 import { authoredOrdering } from '../src/loaders/orderings.js';
-import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
+import {
+  afterDescription,
+  beforeDescription,
+  defaultPageSize,
+  firstOptions,
+  lastDescription,
+  pageArgs,
+} from './args.js';
 import { AuthPayload } from './types/auth-payload.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { LogInInput, SignUpInput } from './types/inputs.js';
@@ -29,10 +37,13 @@ export class UserResolver {
     @Root() user: User,
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const page = await ctx.loaders.questionsOfAuthor.load({
-      ...pageArgs(first, after, defaultPageSize),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`question:${user.rowId}`),
@@ -45,10 +56,13 @@ export class UserResolver {
     @Root() user: User,
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
+    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
+    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfAuthor.load({
-      ...pageArgs(first, after, defaultPageSize),
+      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`answer:${user.rowId}`),

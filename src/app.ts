@@ -4,6 +4,7 @@ import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
 import { startApollo } from './http/apollo.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
+import type { PersistedQueryOptions } from './http/persisted-queries.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
@@ -31,6 +32,8 @@ export interface AppOptions extends AssemblyOptions {
   queryLimits?: QueryLimits;
   /** Where operations and failures are logged. @default a silent log */
   log?: Log;
+  /** Where automatic persisted queries are kept. @default in this process's memory */
+  persistedQueries?: PersistedQueryOptions;
 }
 
 /** A listening app. */
@@ -67,6 +70,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rateLimits: app.rateLimits,
     nodeEnv,
     queryLimits: documentLimits,
+    persistedQueries: options.persistedQueries,
   });
   const web = createWeb({
     app,

@@ -62,6 +62,8 @@ export interface Config {
   queryLimits: QueryLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
+  /** How long an automatic persisted query stays registered, in seconds; 0: until evicted. @default 86400 */
+  persistedQueryTtlSeconds: number;
   /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
   logLevel: string;
 }
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     queryLimits: limitsFromEnv(env),
     nodeEnv: env.NODE_ENV ?? 'development',
+    persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -42,6 +42,11 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
     queryLimits: config.queryLimits,
+    persistedQueries: {
+      redisUrl: config.redisUrl,
+      keyPrefix: config.rateLimitPrefix,
+      ttlSeconds: config.persistedQueryTtlSeconds,
+    },
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });

@@ -3,7 +3,7 @@ import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import type { Database } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
-import { ThreadPageDocument, ThreadViewDocument } from './generated/operations.js';
+import { ThreadPageDocument, ThreadViewDocument, ThreadViewFromEndDocument } from './generated/operations.js';
 import { globalId } from './support/ids.js';
 import { createTestDatabase, leave, serve } from './support/servers.js';
 
@@ -146,6 +146,8 @@ describe('the thread page on a forum of 12,200 posts', () => {
     ['ThreadView', 'signed in', ThreadViewDocument],
     ['ThreadPage', 'anonymous', ThreadPageDocument],
     ['ThreadPage', 'signed in', ThreadPageDocument],
+    ['ThreadViewFromEnd', 'anonymous', ThreadViewFromEndDocument],
+    ['ThreadViewFromEnd', 'signed in', ThreadViewFromEndDocument],
   ])(
     'should read answers, replies and votes through indexes, never a sequential scan (%s, %s)',
     async (_, viewer, document) => {

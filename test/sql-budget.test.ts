@@ -105,7 +105,7 @@ describe('the SQL budget', () => {
 describe('a question read with the answers its query asks for', () => {
   type Answers = {
     nodes: Array<{ id: string; score: number; replies?: { nodes: Array<{ id: string }>; totalCount: number } }>;
-    pageInfo: { endCursor: string | null };
+    pageInfo: { endCursor?: string | null; startCursor?: string | null };
   };
   type Data = { question: Record<string, Answers> | null };
   const read = async (query: string, variables: object) => {
@@ -156,6 +156,31 @@ describe('a question read with the answers its query asks for', () => {
     expect(next.data?.question?.answers).toEqual(nextApart.data?.question?.a);
     const seen = new Set(together.data?.question?.answers.nodes.map((answer) => answer.id));
     expect(next.data?.question?.answers.nodes.some((answer) => seen.has(answer.id))).toBe(false);
+  });
+
+  it("should read a backward page (last, before) and its replies in one statement, in the forward pages' order", async () => {
+    const withReplies = `nodes { id score replies(first: 3) { nodes { id } totalCount } } pageInfo { startCursor }`;
+    const last = await read(
+      `query ($id: ID!) { question(id: $id) { answers(last: 7, orderBy: NEWEST) { ${withReplies} } } }`,
+      { id: large },
+    );
+    const all = await read(
+      `query ($id: ID!) { question(id: $id) { answers(first: 100, orderBy: NEWEST) { ${page} } } }`,
+      {
+        id: large,
+      },
+    );
+    expect(last.errors).toBeUndefined();
+    expect(last.statements).toHaveLength(1);
+    const ids = all.data?.question?.answers.nodes.map((answer) => answer.id) ?? [];
+    expect(last.data?.question?.answers.nodes.map((answer) => answer.id)).toEqual(ids.slice(-7));
+    expect(last.data?.question?.answers.nodes[0].replies?.nodes).toHaveLength(3);
+    const before = await read(
+      `query ($id: ID!, $before: String) { question(id: $id) { answers(last: 7, before: $before, orderBy: NEWEST) { ${page} } } }`,
+      { id: large, before: last.data?.question?.answers.pageInfo.startCursor },
+    );
+    expect(before.statements).toHaveLength(1);
+    expect(before.data?.question?.answers.nodes.map((answer) => answer.id)).toEqual(ids.slice(-14, -7));
   });
 
   it("should read the posts' HTML only for an operation that asks for bodyHTML, wherever it asks", async () => {

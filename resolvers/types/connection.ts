@@ -6,10 +6,18 @@ import type { Page } from '../../src/loaders/pagination.js';
   description: 'Where a page sits in its list (Relay cursor connections).',
 })
 export class PageInfo {
-  @Field({ description: 'True when more items follow this page: pass endCursor as `after` to read them.' })
+  @Field({
+    description:
+      'True when more items follow this page: pass endCursor as `after` to read them. Read backward, ' +
+      'true when the page was read with `before`.',
+  })
   hasNextPage: boolean;
 
-  @Field({ description: 'True when this page was read with `after`, so items come before it.' })
+  @Field({
+    description:
+      'True when this page was read with `after`, so items come before it. Read backward, true when ' +
+      'more items precede it: pass startCursor as `before` to read them.',
+  })
   hasPreviousPage: boolean;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the first item; null on an empty page.' })
@@ -26,7 +34,10 @@ function edgeOf<T extends object>(name: string, node: abstract new () => T) {
     description: `One ${name.toLowerCase()} in a list, with its cursor.`,
   })
   class Edge {
-    @Field({ description: 'Opaque cursor of this item: pass it as `after` to read what follows.' })
+    @Field({
+      description:
+        'Opaque cursor of this item: pass it as `after` to read what follows, or `before` for what precedes.',
+    })
     cursor: string;
 
     @Field(() => node, { description: `The ${name.toLowerCase()}.` })
@@ -62,7 +73,10 @@ export function connectionOf<T extends object>(
       return this.page.edges.map((edge) => edge.node);
     }
 
-    @Field(() => PageInfo, { description: 'Where this page sits: pass its endCursor as `after` for the next page.' })
+    @Field(() => PageInfo, {
+      description:
+        'Where this page sits: its endCursor as `after` reads the next page, its startCursor as `before` the previous.',
+    })
     pageInfo(): PageInfo {
       const { edges } = this.page;
       return {

@@ -4,12 +4,7 @@ import { driverErrorOf } from '../db/transaction.js';
 import { errorCodes, type ErrorCode } from './index.js';
 
 /** Apollo's own codes for requests it could not run: the client's fault, so BAD_USER_INPUT. */
-const clientCodes = new Set([
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+const clientCodes = new Set(['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
 
 /** The contract code an error goes out with. */
 export function codeOf(error: GraphQLFormattedError): ErrorCode {

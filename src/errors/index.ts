@@ -10,7 +10,10 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  // Apollo's automatic persisted queries: the client sends the document on the first.
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  | 'PERSISTED_QUERY_NOT_SUPPORTED';
 
 export const errorCodes: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',
@@ -22,6 +25,8 @@ export const errorCodes: ReadonlySet<string> = new Set<ErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'INTERNAL_SERVER_ERROR',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 /** An error the client caused or may act on; its message and extensions reach the client. */

@@ -11,6 +11,7 @@ import { codeOf, maskError } from '../errors/format.js';
 import { RateLimitedError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import type { RateLimits } from '../services/rate-limits.js';
+import { persistedQueries, type PersistedQueryOptions } from './persisted-queries.js';
 import { operationCost, queryLimitRules, withLimitCodes, type QueryLimits } from './limits.js';
 
 /** What GraphQL over HTTP is served with. */
@@ -25,6 +26,8 @@ export interface ApolloOptions {
   nodeEnv: string;
   /** What a document may ask for: checked while parsing (tokens) and validating (the rest). */
   queryLimits: QueryLimits;
+  /** Where automatic persisted queries are kept (see persistedQueries). @default in memory */
+  persistedQueries?: PersistedQueryOptions;
 }
 
 /**
@@ -96,6 +99,7 @@ function queryBudgetPlugin(rateLimits: RateLimits): ApolloServerPlugin<Context> 
 /** Starts the Apollo Server that answers GraphQL over HTTP; `stop()` drains `httpServer`. */
 export async function startApollo(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const { schema, httpServer, nodeEnv } = options;
+  const apq = persistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -108,6 +112,7 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     parseOptions: { maxTokens: options.queryLimits.tokens },
     hideSchemaDetailsFromClientErrors: nodeEnv === 'production',
     allowBatchedHttpRequests: false,
+    persistedQueries: apq.options,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -115,6 +120,7 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(options.log),
       queryBudgetPlugin(options.rateLimits),
+      apq.plugin,
     ],
   });
   await apollo.start();

@@ -12,6 +12,7 @@ import { ApiError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import { csrfPrevention } from './csrf.js';
 import { graphiqlRouter } from './graphiql.js';
+import { refuseBadPersistedQueries } from './persisted-queries.js';
 import { refuseLargeDocuments, type QueryLimits } from './limits.js';
 
 /** What the HTTP routes are served with. */
@@ -101,6 +102,7 @@ export function createWeb(options: WebOptions): Express {
     csrfPrevention,
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,
+    refuseBadPersistedQueries,
     refuseLargeDocuments(options.queryLimits),
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {

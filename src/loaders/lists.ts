@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import type { Question } from '../../entities/question.entity.js';
 import type { Tag } from '../../entities/tag.entity.js';
 import { questionOrderings, tagOrdering } from './orderings.js';
-import { afterCondition, decodeCursor, orderBy, toPage, type Page, type PageArgs } from './pagination.js';
+import { afterCondition, decodeCursor, directed, orderBy, toPage, type Page, type PageArgs } from './pagination.js';
 import { postReadColumns, tagSelect, toTag, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** A page of the questions, optionally of one tag, in one of the contract's orders. */
@@ -11,7 +11,7 @@ export async function questionPage(
   reader: PostReader,
   args: PageArgs & { order: keyof typeof questionOrderings; tagId?: number },
 ): Promise<Page<Question>> {
-  const ordering = questionOrderings[args.order];
+  const ordering = directed(questionOrderings[args.order], args);
   const filterParams: unknown[] = [];
   const where = [`p.kind = 'question'`, 'p.deleted_at IS NULL'];
   if (args.tagId !== undefined) {
@@ -27,7 +27,7 @@ export async function questionPage(
   let condition = filter;
   if (args.after != null) {
     const base = params.length;
-    params.push(...decodeCursor(ordering, scope, args.after));
+    params.push(...decodeCursor(ordering, scope, { ...args, after: args.after }));
     condition += ` AND ${afterCondition(ordering, 'p', (i) => `$${base + i + 1}`)}`;
   }
   const rows: PostReadRow[] = await db.query(
@@ -52,14 +52,14 @@ export async function tagPage(db: Database, args: PageArgs & { prefix?: string }
     .replace(/[\\%_]/g, (c) => `\\${c}`);
   const params: unknown[] = [args.first + 1, `${prefix}%`];
   const scope = `tags ${prefix}`;
+  const ordering = directed(tagOrdering, args);
   const where = ['t.question_count > 0', 't.name LIKE $2'];
   if (args.after != null) {
-    const values = decodeCursor(tagOrdering, scope, args.after);
-    params.push(...values);
-    where.push(afterCondition(tagOrdering, 't', (i) => `$${i + 3}`));
+    params.push(...decodeCursor(ordering, scope, { ...args, after: args.after }));
+    where.push(afterCondition(ordering, 't', (i) => `$${i + 3}`));
   }
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${tagSelect} FROM tag t WHERE ${where.join(' AND ')} ORDER BY ${orderBy(tagOrdering, 't')} LIMIT $1`,
+    `SELECT ${tagSelect} FROM tag t WHERE ${where.join(' AND ')} ORDER BY ${orderBy(ordering, 't')} LIMIT $1`,
     params,
   );
   const count = async (): Promise<number> => {
@@ -69,5 +69,5 @@ export async function tagPage(db: Database, args: PageArgs & { prefix?: string }
     );
     return total;
   };
-  return toPage(tagOrdering, scope, rows, args, toTag, count);
+  return toPage(ordering, scope, rows, args, toTag, count);
 }

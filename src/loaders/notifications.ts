@@ -7,6 +7,7 @@ import { inKeyOrder } from './batch.js';
 import {
   afterCondition,
   decodeCursor,
+  directed,
   orderBy,
   toPage,
   type Ordering,
@@ -41,13 +42,14 @@ export async function notificationPage(
   const filter = `n.user_id = $1 ${args.unreadOnly ? 'AND n.read_at IS NULL' : ''}`;
   const scope = `notifications ${args.unreadOnly ? 'unread' : 'all'}`;
   const params: unknown[] = [userId, args.first + 1];
+  const ordering = directed(newestFirst, args);
   let condition = filter;
   if (args.after != null) {
-    params.push(...decodeCursor(newestFirst, scope, args.after));
-    condition += ` AND ${afterCondition(newestFirst, 'n', (i) => `$${i + 3}`)}`;
+    params.push(...decodeCursor(ordering, scope, { ...args, after: args.after }));
+    condition += ` AND ${afterCondition(ordering, 'n', (i) => `$${i + 3}`)}`;
   }
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${columns} FROM notification n ${liveNotifications} WHERE ${condition} ORDER BY ${orderBy(newestFirst, 'n')} LIMIT $2`,
+    `SELECT ${columns} FROM notification n ${liveNotifications} WHERE ${condition} ORDER BY ${orderBy(ordering, 'n')} LIMIT $2`,
     params,
   );
   const count = async (): Promise<number> => {
@@ -57,5 +59,5 @@ export async function notificationPage(
     );
     return total;
   };
-  return toPage(newestFirst, scope, rows, args, toNotification, count);
+  return toPage(ordering, scope, rows, args, toNotification, count);
 }

@@ -5,6 +5,8 @@ import {
   batchPageParams,
   batchPagesSql,
   batchToPages,
+  directed,
+  pageKeyOf,
   orderBy,
   toPage,
   type BatchPageKey,
@@ -41,7 +43,10 @@ export function childPageLoader<T extends Post>(
     async (keys) => {
       const pages = new Map<ChildPageKey, Page<T>>();
       const byOrdering = new Map<Ordering, ChildPageKey[]>();
-      for (const key of keys) byOrdering.set(key.ordering, [...(byOrdering.get(key.ordering) ?? []), key]);
+      for (const key of keys) {
+        const ordering = directed(key.ordering, key);
+        byOrdering.set(ordering, [...(byOrdering.get(ordering) ?? []), key]);
+      }
       await Promise.all(
         [...byOrdering].map(async ([ordering, group]) => {
           const batch = group.map((key) => batchKeyOf(list, key));
@@ -54,7 +59,7 @@ export function childPageLoader<T extends Post>(
       );
       return keys.map((key) => pages.get(key) as Page<T>);
     },
-    { cacheKeyFn: (key) => `${key.parentId}:${key.first}:${key.after ?? ''}:${key.ordering.name}` },
+    { cacheKeyFn: (key) => `${key.parentId}:${key.first}:${pageKeyOf(key)}:${key.ordering.name}` },
   );
 }
 
@@ -112,7 +117,8 @@ function postWithChildrenSql(
 ): string {
   const grand =
     grandchildren && `${grandchildren.list.kind}:${grandchildren.list.parentColumn}:${grandchildren.ordering.name}`;
-  const shape = `${list.kind}:${list.parentColumn}:${ordering.name}:${grand ?? ''}:${withHtml}:${paramCount}`;
+  const direction = ordering.reversed ? 'backward' : 'forward';
+  const shape = `${list.kind}:${list.parentColumn}:${ordering.name}:${direction}:${grand ?? ''}:${withHtml}:${paramCount}`;
   let sql = withChildrenSql.get(shape);
   if (sql !== undefined) return sql;
   const { select, join } = postReadColumns('$1', withHtml);
@@ -146,15 +152,16 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
   withHtml = true,
 ): Promise<{ post: Post; page: Page<T>; grandchildren: Map<number, Page<G>> } | null> {
   const batch = [batchKeyOf(list, key)];
-  const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
+  const ordering = directed(key.ordering, key);
+  const params = [reader.viewerId, key.parentId, ...batchPageParams(ordering, batch)];
   if (grandchildren) params.push(grandchildren.first);
-  const sql = postWithChildrenSql(list, key.ordering, grandchildren, withHtml, params.length);
+  const sql = postWithChildrenSql(list, ordering, grandchildren, withHtml, params.length);
   const rows = await db.prepared<PostReadRow & { keyIndex: number }>(sql, params);
   const own = rows.find((row) => row.keyIndex === 0);
   if (own === undefined) return null;
   const post = reader.read(own);
   const [page] = batchToPages(
-    key.ordering,
+    ordering,
     batch,
     rows,
     (row) => reader.read(row) as T,

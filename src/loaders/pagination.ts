@@ -12,12 +12,19 @@ export interface SortKey {
 export interface Ordering {
   name: string;
   keys: readonly SortKey[];
+  /** The list's order read the other way ({@link directed}); its cursors are the list's own. */
+  reversed?: true;
 }
 
-/** What a client asked for: at most `first` rows after the row `after` points at. */
+/**
+ * What a client asked for: at most `first` rows after the row `after` points at or, `backward`
+ * (Relay's `last` and `before`), the `first` rows just before it, still in the list's order.
+ */
 export interface PageArgs {
   first: number;
   after: string | null | undefined;
+  /** @default false */
+  backward?: boolean;
 }
 
 /** Which list a cursor belongs to ("answers of question 12"), so a cursor of another list is refused. */
@@ -33,17 +40,39 @@ export interface Page<T> {
 
 export const maxPageSize = 100;
 
-/** Rejects a page size outside 1..100 with BAD_USER_INPUT naming `first`. */
-export function checkFirst(first: number): number {
+/** Rejects a page size outside 1..100 with BAD_USER_INPUT naming `field`. */
+export function checkFirst(first: number, field: 'first' | 'last' = 'first'): number {
   if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
-    throw new BadUserInputError(`first must be between 1 and ${maxPageSize}, got ${first}`, {
-      field: 'first',
+    throw new BadUserInputError(`${field} must be between 1 and ${maxPageSize}, got ${first}`, {
+      field,
       rule: 'range',
       min: 1,
       max: maxPageSize,
     });
   }
   return first;
+}
+
+/** Which way and from where a page reads, for a loader's cache key. */
+export function pageKeyOf(args: PageArgs): string {
+  return `${args.backward ? 'before' : 'after'}:${args.after ?? ''}`;
+}
+
+const reversedOrderings = new WeakMap<Ordering, Ordering>();
+
+/**
+ * The ordering a page reads its rows in: `ordering` itself, or backward the same keys each the other
+ * way (one object per ordering, so batches group by it), whose rows {@link toPage} turns back.
+ */
+export function directed(ordering: Ordering, args: Pick<PageArgs, 'backward'>): Ordering {
+  if (!args.backward) return ordering;
+  let reversed = reversedOrderings.get(ordering);
+  if (reversed === undefined) {
+    const keys = ordering.keys.map((key) => ({ ...key, descending: !key.descending }));
+    reversed = { name: ordering.name, keys, reversed: true };
+    reversedOrderings.set(ordering, reversed);
+  }
+  return reversed;
 }
 
 type CursorValue = string | number;
@@ -64,26 +93,43 @@ function isValueOf(key: SortKey, value: unknown): boolean {
   return typeof value === 'string';
 }
 
-/** The key values inside a cursor; one from another list or ordering gives BAD_USER_INPUT. */
-export function decodeCursor(ordering: Ordering, scope: ListScope, cursor: string): CursorValue[] {
-  let decoded: unknown;
+function parseCursor(cursor: string): unknown {
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString());
   } catch {
-    decoded = undefined;
+    return undefined;
   }
+}
+
+function cursorError(field: 'after' | 'before', what: string): BadUserInputError {
+  return new BadUserInputError(`${field} is not a cursor ${what}`, { field, rule: 'cursor' });
+}
+
+/**
+ * Refuses what is no cursor of any list (BAD_USER_INPUT, rule `cursor`): a list that turns out empty
+ * or absent still tells a client that its cursor is garbage.
+ */
+export function checkCursor(cursor: string, field: 'after' | 'before'): string {
+  const decoded = parseCursor(cursor);
+  const valid =
+    Array.isArray(decoded) && decoded.length > 2 && typeof decoded[0] === 'string' && typeof decoded[1] === 'string';
+  if (!valid) throw cursorError(field, 'of this API');
+  return cursor;
+}
+
+/**
+ * The key values inside the cursor of `args` (its `after`, or backward its `before`); one from
+ * another list or ordering gives BAD_USER_INPUT.
+ */
+export function decodeCursor(ordering: Ordering, scope: ListScope, args: PageArgs & { after: string }): CursorValue[] {
+  const decoded = parseCursor(args.after);
   const valid =
     Array.isArray(decoded) &&
     decoded.length === ordering.keys.length + 2 &&
     decoded[0] === ordering.name &&
     decoded[1] === scope &&
     ordering.keys.every((key, i) => isValueOf(key, decoded[i + 2]));
-  if (!valid) {
-    throw new BadUserInputError('after is not a cursor of this list and order', {
-      field: 'after',
-      rule: 'cursor',
-    });
-  }
+  if (!valid) throw cursorError(args.backward ? 'before' : 'after', 'of this list and order');
   return (decoded as CursorValue[]).slice(2);
 }
 
@@ -118,7 +164,10 @@ function edgeOf<N>(ordering: Ordering, scope: ListScope, row: Record<string, unk
   };
 }
 
-/** Turns `first + 1` fetched rows into a page: the extra row only tells that there is a next page. */
+/**
+ * Turns `first + 1` fetched rows into a page: the extra row only tells that there is a further page.
+ * Backward, the rows come nearest the cursor first ({@link directed}) and are put back in list order.
+ */
 export function toPage<T extends Record<string, unknown>, N>(
   ordering: Ordering,
   scope: ListScope,
@@ -127,12 +176,13 @@ export function toPage<T extends Record<string, unknown>, N>(
   toNode: (row: T) => N,
   totalCount: Page<N>['totalCount'],
 ): Page<N> {
-  const hasNextPage = rows.length > args.first;
-  const kept = hasNextPage ? rows.slice(0, args.first) : rows;
+  const hasMore = rows.length > args.first;
+  const kept = rows.slice(0, args.first);
+  if (args.backward) kept.reverse();
   return {
     edges: kept.map((row) => edgeOf(ordering, scope, row, toNode(row))),
-    hasNextPage,
-    hasPreviousPage: args.after != null,
+    hasNextPage: args.backward ? args.after != null : hasMore,
+    hasPreviousPage: args.backward ? hasMore : args.after != null,
     totalCount,
   };
 }
@@ -166,7 +216,9 @@ export function batchPagesSql(
 
 /** The parameters {@link batchPagesSql} unnests: parents, page sizes, then each cursor value. */
 export function batchPageParams(ordering: Ordering, keys: readonly BatchPageKey[]): unknown[] {
-  const cursors = keys.map((key) => (key.after == null ? null : decodeCursor(ordering, key.scope, key.after)));
+  const cursors = keys.map((key) =>
+    key.after == null ? null : decodeCursor(ordering, key.scope, { ...key, after: key.after }),
+  );
   return [
     keys.map((key) => key.parent),
     keys.map((key) => key.first),

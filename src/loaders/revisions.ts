@@ -1,7 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.js';
 import { PostRevision } from '../../entities/post-revision.entity.js';
-import { batchPageParams, batchPagesSql, batchToPages, type Ordering, type Page, type PageArgs } from './pagination.js';
+import {
+  batchPageParams,
+  batchPagesSql,
+  batchToPages,
+  directed,
+  pageKeyOf,
+  type Ordering,
+  type Page,
+  type PageArgs,
+} from './pagination.js';
 
 /** One page of a post's revisions; `totalCount` is the post's revision counter. */
 export interface RevisionPageKey extends PageArgs {
@@ -22,22 +31,35 @@ export const revisionOrdering: Ordering = {
 export function revisionPageLoader(db: Database): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
   return new DataLoader(
     async (keys) => {
-      const batch = keys.map((key) => ({ ...key, parent: key.postId, scope: `revisions of ${key.postId}` }));
-      const rows: Array<Record<string, unknown> & { keyIndex: number }> = await db.query(
-        batchPagesSql(
-          revisionOrdering,
-          'r',
-          1,
-          (parent, after) => `SELECT r.post_id AS "postId", r.number, r.editor_id AS "editorId", r.title, r.body,
+      const forward = keys.filter((key) => !key.backward);
+      const backward = keys.filter((key) => key.backward);
+      const pages = new Map<RevisionPageKey, Page<PostRevision>>();
+      for (const group of [forward, backward].filter((some) => some.length > 0)) {
+        const read = await revisionPages(db, group);
+        group.forEach((key, i) => pages.set(key, read[i]));
+      }
+      return keys.map((key) => pages.get(key) as Page<PostRevision>);
+    },
+    { cacheKeyFn: (key) => `${key.postId}:${key.first}:${pageKeyOf(key)}` },
+  );
+}
+
+/** The pages of `keys`, all read the same way, in one statement. */
+async function revisionPages(db: Database, keys: readonly RevisionPageKey[]): Promise<Array<Page<PostRevision>>> {
+  const ordering = directed(revisionOrdering, keys[0]);
+  const batch = keys.map((key) => ({ ...key, parent: key.postId, scope: `revisions of ${key.postId}` }));
+  const rows: Array<Record<string, unknown> & { keyIndex: number }> = await db.query(
+    batchPagesSql(
+      ordering,
+      'r',
+      1,
+      (parent, after) => `SELECT r.post_id AS "postId", r.number, r.editor_id AS "editorId", r.title, r.body,
               r.body_html AS "bodyHtml", r.tags, r.created_at AS "createdAt"
             FROM post_revision r JOIN post p ON p.id = r.post_id AND p.deleted_at IS NULL
            WHERE r.post_id = ${parent} AND ${after}`,
-        ),
-        batchPageParams(revisionOrdering, batch),
-      );
-      const toRevision = ({ keyIndex: _, ...row }: Record<string, unknown>) => Object.assign(new PostRevision(), row);
-      return batchToPages(revisionOrdering, batch, rows, toRevision, (key) => key.totalCount);
-    },
-    { cacheKeyFn: (key) => `${key.postId}:${key.first}:${key.after ?? ''}` },
+    ),
+    batchPageParams(ordering, batch),
   );
+  const toRevision = ({ keyIndex: _, ...row }: Record<string, unknown>) => Object.assign(new PostRevision(), row);
+  return batchToPages(ordering, batch, rows, toRevision, (key) => key.totalCount);
 }

@@ -4,6 +4,7 @@ import { BadUserInputError } from '../errors/index.js';
 import {
   afterCondition,
   decodeCursor,
+  directed,
   orderBy,
   toPage,
   type Ordering,
@@ -111,12 +112,13 @@ export async function searchPage(
   const query = normalizeQuery(args.query);
   const scope = `search ${query}`;
   const params: unknown[] = [query, args.first + 1, reader.viewerId];
+  const ordering = directed(searchOrdering, args);
   let after = 'true';
   if (args.after != null) {
-    params.push(...decodeCursor(searchOrdering, scope, args.after));
-    after = afterCondition(searchOrdering, 'r', (i) => `$${i + 4}`);
+    params.push(...decodeCursor(ordering, scope, { ...args, after: args.after }));
+    after = afterCondition(ordering, 'r', (i) => `$${i + 4}`);
   }
-  if (query === '') return { edges: [], hasNextPage: false, hasPreviousPage: args.after != null, totalCount: 0 };
+  if (query === '') return { ...toPage<PostReadRow, Post>(ordering, scope, [], args, reader.read, 0), edges: [] };
   const { select, join } = postReadColumns('$3');
   // Rank and cut the page on ids first; only the page's rows are then read whole and headlined.
   // Ranking reads every candidate's vector: a word found in most posts would rank them all, so only
@@ -130,12 +132,12 @@ export async function searchPage(
              FROM (${recentMatches}) c
          ) r
           WHERE ${after}
-          ORDER BY ${orderBy(searchOrdering, 'r')}
+          ORDER BY ${orderBy(ordering, 'r')}
           LIMIT $2
        ) hit
        JOIN post p ON p.id = hit.id
        ${join}
-      ORDER BY ${orderBy(searchOrdering, 'hit')}`,
+      ORDER BY ${orderBy(ordering, 'hit')}`,
     params,
   );
   const count = async (): Promise<number> => {
@@ -145,6 +147,12 @@ export async function searchPage(
     );
     return total;
   };
-  const page = toPage(searchOrdering, scope, rows, args, ({ rank, snippet, ...row }) => reader.read(row), count);
-  return { ...page, edges: page.edges.map((edge, i) => ({ ...edge, snippet: rows[i].snippet })) };
+  const snippets = new Map<Post, string>();
+  const read = ({ rank: _, snippet, ...row }: (typeof rows)[number]): Post => {
+    const post = reader.read(row);
+    snippets.set(post, snippet);
+    return post;
+  };
+  const page = toPage(ordering, scope, rows, args, read, count);
+  return { ...page, edges: page.edges.map((edge) => ({ ...edge, snippet: snippets.get(edge.node) ?? '' })) };
 }

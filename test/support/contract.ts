@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 
+/** The codes of Apollo's automatic persisted queries, which issue 18 adds to the contract's. */
+const persistedQueryCodes = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'];
+
 /**
  * The contract, vendored in schema/contract/ so that a clone needs nothing beside it; where
  * ../shared exists, `.ci/run` checks that both files equal it.
@@ -17,5 +20,5 @@ export const contractErrorCodes: ReadonlySet<string> = (() => {
   const contract = readFileSync(contractFiles.contract, 'utf8');
   const list = /extensions\.code, one of:([\s\S]*?)\(internal details/.exec(contract)?.[1];
   if (!list) throw new Error('api-contract.graphql no longer lists its error codes where expected');
-  return new Set(list.match(/[A-Z][A-Z_]+[A-Z]/g));
+  return new Set([...(list.match(/[A-Z][A-Z_]+[A-Z]/g) ?? []), ...persistedQueryCodes]);
 })();

@@ -98,6 +98,7 @@ export async function serve(
     counters: redis,
     nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
+    persistedQueries: { redisUrl: options.redisUrl },
   });
   return { ...running, server: { url: running.url } };
 }
