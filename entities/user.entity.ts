@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../src/ids.js';
 import { Node } from '../resolvers/types/node.js';
+import { Role } from './moderation-enums.js';
 
 @Entity('user')
 @ObjectType('User', {
@@ -41,4 +42,27 @@ export class User {
   @Field({ description: 'When the account was created.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamp with time zone', precision: 3 })
   createdAt: Date;
+
+  @Field(() => Role, {
+    description: 'MEMBER unless an admin made it MODERATOR or ADMIN (or ADMIN_USERNAMES names it).',
+  })
+  @Column('text', { default: Role.MEMBER })
+  role: Role;
+
+  @Column('timestamp with time zone', { name: 'suspended_until', precision: 3, nullable: true })
+  suspensionEnd: Date | null;
+
+  /** Moderators' business: never in the schema. */
+  @Column('text', { name: 'suspension_reason', nullable: true, select: false })
+  suspensionReason: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Until when a moderator suspended this user (every write is FORBIDDEN until then); null unless now.',
+  })
+  get suspendedUntil(): Date | null {
+    return this.suspensionEnd !== null && this.suspensionEnd !== undefined && this.suspensionEnd.getTime() > Date.now()
+      ? this.suspensionEnd
+      : null;
+  }
 }

@@ -56,6 +56,10 @@ export interface Config {
   socketLimits: SocketLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
+  /** ADMIN_USERNAMES: the accounts that are ADMIN, at sign-up and at every start (a comma list). @default none */
+  adminUsernames: string[];
+  /** FLAGS_TO_HIDE: open SPAM or RUDE flags from distinct members that hide a post (at least 1). @default 3 */
+  flagsToHide: number;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -112,5 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },
     nodeEnv: env.NODE_ENV ?? 'development',
+    adminUsernames: (env.ADMIN_USERNAMES ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+    flagsToHide: Math.max(1, intFrom(env.FLAGS_TO_HIDE, 3, 'FLAGS_TO_HIDE')),
   };
 }

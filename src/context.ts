@@ -65,7 +65,7 @@ export function createContext(app: App, viewer: Viewer | null, requestId: string
 function createApp(
   db: DataSource,
   realtime: Realtime,
-  config: Pick<Config, 'sessionTtlSeconds'>,
+  config: Pick<Config, 'sessionTtlSeconds'> & Partial<Pick<Config, 'adminUsernames' | 'flagsToHide'>>,
   rateLimits: RateLimits,
 ): App {
   const sessions = new Sessions(db, realtime);
@@ -91,7 +91,9 @@ export interface AssembledApp {
  */
 export async function assembleApp(
   db: DataSource,
-  settings: RateLimitSettings & Pick<Config, 'sessionTtlSeconds'>,
+  settings: RateLimitSettings &
+    Pick<Config, 'sessionTtlSeconds'> &
+    Partial<Pick<Config, 'adminUsernames' | 'flagsToHide'>>,
   across?: Across,
   counters?: SharedCounters,
 ): Promise<AssembledApp> {

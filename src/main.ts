@@ -11,6 +11,7 @@ import { assembleApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Realtime } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
+import { applyAdminUsernames } from './services/standing.service.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
@@ -126,6 +127,8 @@ if (cluster.isPrimary) {
     await importing.close();
     log.info('imported the demo thread', { questionId });
   }
+  const admins = await applyAdminUsernames(db, config.adminUsernames);
+  if (admins > 0) log.info('made ADMIN_USERNAMES admins', { admins });
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );

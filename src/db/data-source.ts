@@ -8,6 +8,7 @@ import { Notifications1764180000000 } from './migrations/1764180000000-notificat
 import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js';
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
 import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
+import { Moderation1764220000000 } from './migrations/1764220000000-moderation.js';
 import { useFastTimestamps } from './timestamps.js';
 
 /** Every migration, oldest first. */
@@ -19,6 +20,7 @@ export const migrations = [
   Revisions1764190000000,
   SearchTable1764200000000,
   VoteFunction1764210000000,
+  Moderation1764220000000,
 ];
 
 /** Options of the one pool the process uses. */

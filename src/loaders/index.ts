@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Answer } from '../../entities/answer.entity.js';
+import type { Flag } from '../../entities/flag.entity.js';
+import type { ModerationAction } from '../../entities/moderation-action.entity.js';
 import type { Notification } from '../../entities/notification.entity.js';
 import type { PostRevision } from '../../entities/post-revision.entity.js';
 import type { Post } from '../../entities/post.entity.js';
@@ -10,6 +12,7 @@ import type { Tag } from '../../entities/tag.entity.js';
 import type { User } from '../../entities/user.entity.js';
 import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
+import { actionPage, anyPostLoader, flagPage } from './moderation.js';
 import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
 import { splitPostRead, type PostReader } from './rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
@@ -67,6 +70,11 @@ export interface Loaders {
   /** The viewer's notifications (callers ensure there is a viewer). */
   notifications: (userId: number, args: Parameters<typeof notificationPage>[2]) => Promise<Page<Notification>>;
   unreadNotificationCount: (userId: number) => Promise<number>;
+  /** Posts deleted or not, for moderators only (callers check). */
+  anyPost: DataLoader<number, Post | null>;
+  /** The moderators' queue and the moderation log (callers check the viewer moderates). */
+  flags: (args: Parameters<typeof flagPage>[1]) => Promise<Page<Flag>>;
+  moderationLog: (args: PageArgs) => Promise<Page<ModerationAction>>;
   /** Forgets every cached read: a mutation calls it so what it returns reflects its own write. */
   clearAll: () => void;
 }
@@ -139,6 +147,9 @@ export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
     notification: notificationLoader(db),
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),
+    anyPost: anyPostLoader(db, reader),
+    flags: (args) => flagPage(db, args),
+    moderationLog: (args) => actionPage(db, args),
     clearAll: () => {
       for (const loader of Object.values(loaders)) {
         if (loader instanceof DataLoader) loader.clearAll();

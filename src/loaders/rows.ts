@@ -10,14 +10,16 @@ const postColumnsButHtml = `p.id AS "rowId", p.kind, p.author_id AS "authorId", 
   p.title, p.last_activity_at AS "lastActivityAt", p.answer_count AS "answerCount",
   p.follower_count AS "followerCount", p.accepted_answer_id AS "acceptedAnswerId",
   p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount",
-  p.edited_at AS "editedAt", p.revision_count AS "revisionCount"`;
+  p.edited_at AS "editedAt", p.revision_count AS "revisionCount",
+  p.closed_at AS "closedAt", p.close_reason AS "closeReason", p.duplicate_of_id AS "duplicateOfId",
+  p.locked_at AS "lockedAt", p.hidden_at AS "hiddenAt"`;
 
 /** The columns of a post row, aliased to entity property names. */
 export const postColumns = `${postColumnsButHtml}, p.body_html AS "bodyHtml"`;
 
 /** The columns of a user row; never the password hash. */
 export const userColumns = `u.id AS "rowId", u.username, u.display_name AS "displayName", u.bio,
-  u.reputation, u.created_at AS "createdAt"`;
+  u.reputation, u.created_at AS "createdAt", u.role, u.suspended_until AS "suspensionEnd"`;
 
 export const tagColumns = `t.id AS "rowId", t.name, t.question_count AS "questionCount"`;
 
@@ -36,6 +38,7 @@ export function postReadColumns(viewerParam: string, withHtml = true): { select:
   return {
     select: `${withHtml ? postColumns : postColumnsButHtml}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
       u.bio AS "authorBio", u.reputation AS "authorReputation", u.created_at AS "authorCreatedAt",
+      u.role AS "authorRole", u.suspended_until AS "authorSuspensionEnd",
       vv.value AS "viewerValue",
       CASE WHEN p.kind = 'question' THEN (
         SELECT coalesce(json_agg(json_build_object(${tagJson}) ORDER BY qt.position), '[]')
@@ -53,6 +56,8 @@ export type PostReadRow = PostRow & {
   authorBio: string | null;
   authorReputation: number;
   authorCreatedAt: Date;
+  authorRole: string;
+  authorSuspensionEnd: Date | null;
   viewerValue: 1 | -1 | null;
   /** A question's tags in order; null for answers and replies. */
   tags: Array<Record<string, unknown>> | null;
@@ -71,6 +76,8 @@ export function splitPostRead(row: PostReadRow): {
     authorBio,
     authorReputation,
     authorCreatedAt,
+    authorRole,
+    authorSuspensionEnd,
     viewerValue,
     tags,
     ...post
@@ -82,6 +89,8 @@ export function splitPostRead(row: PostReadRow): {
     bio: authorBio,
     reputation: authorReputation,
     createdAt: authorCreatedAt,
+    role: authorRole,
+    suspensionEnd: authorSuspensionEnd,
   });
   return { post: toPost(post as PostRow), author, viewerValue, tags: tags && tags.map(toTag) };
 }

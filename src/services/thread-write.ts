@@ -3,7 +3,7 @@ import { inTransaction } from '../db/transaction.js';
 import { recordEvents, type ThreadChange } from '../realtime/outbox.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import type { NotificationMessage, ThreadEventMessage } from '../realtime/topics.js';
-import { notifyAbout } from './notifications.js';
+import { notifyAbout, notifyUser } from './notifications.js';
 
 /** What a write to a thread announces, in its own transaction. */
 export interface Announce {
@@ -11,6 +11,8 @@ export interface Announce {
   record(questionId: number, ...changes: ThreadChange[]): Promise<void>;
   /** Notifies the users a written or edited post concerns (see {@link notifyAbout}). */
   notify(postId: number, mentionIds: readonly number[], cause: 'written' | 'edited'): Promise<void>;
+  /** Notifies one user about a post (see {@link notifyUser}); callers never notify the viewer. */
+  notifyUser(userId: number, postId: number, kind: 'ANSWER_ACCEPTED' | 'MODERATION'): Promise<void>;
 }
 
 /**
@@ -33,6 +35,9 @@ export async function writeThread<T>(
       },
       notify: async (postId, mentionIds, cause) => {
         notifications.push(...(await notifyAbout(m, postId, mentionIds, cause)));
+      },
+      notifyUser: async (userId, postId, kind) => {
+        notifications.push(...(await notifyUser(m, userId, postId, kind)));
       },
     });
   });
