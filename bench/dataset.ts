@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../src/db/database.js';
 import { hashPassword } from '../src/auth/password.js';
 import { renderBodyHTML } from '../src/content/markdown.js';
 
@@ -103,7 +103,7 @@ function titleOf(random: () => number): string {
 type Columns = Array<[name: string, type: string, values: unknown[]]>;
 
 /** Inserts rows column-wise through `unnest`, `rows` at a time on two connections (PostgreSQL gets both cores). */
-async function insert(db: DataSource, table: string, columns: Columns, rows = 10_000): Promise<void> {
+async function insert(db: Database, table: string, columns: Columns, rows = 10_000): Promise<void> {
   const count = columns[0][2].length;
   const names = columns.map(([name]) => name).join(', ');
   const overriding = columns.some(([name]) => name === 'id') ? 'OVERRIDING SYSTEM VALUE' : '';
@@ -137,7 +137,7 @@ export interface Dataset {
  * tags and the asker's follow, answers, replies and votes, with every counter (score, reputation,
  * answer, reply, follower and question counts, last activity) computed from those rows.
  */
-export async function loadDataset(db: DataSource, log: (line: string) => void): Promise<Dataset> {
+export async function loadDataset(db: Database, log: (line: string) => void): Promise<Dataset> {
   const started = performance.now();
   const random = prng(shape.seed);
   const now = Date.now();

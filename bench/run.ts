@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../src/db/database.js';
 import { findDrift } from '../src/db/consistency.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedDatabase } from '../src/db/embedded.js';
@@ -31,7 +31,7 @@ const writers = 1_000;
 const votedPosts = 100;
 const signedInViewers = 16;
 // PostgreSQL and the load generator run on this machine too: the service gets the cores they leave.
-// On 2 cores one worker against two: a lower p99 everywhere (README › Performance) for 7–13% fewer pages.
+// On 2 cores one worker against two: a lower p99 everywhere for 7–13% fewer pages (docs/performance.md).
 const workers = Number(process.env.BENCH_WORKERS ?? Math.max(1, cpus().length - 1));
 // More connections than PostgreSQL has cores to run them only queue inside it: 4 per pool per worker
 // measured a lower p99 than 10 (and than 2) on this 2-core machine.
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}, pools of ${poolSize}; timed runs ${warmupSeconds} s + ${seconds} s`,
   );
   const url = await createDatabase();
-  const db: DataSource = await openDatabase({ url });
+  const db: Database = await openDatabase({ url });
   cleanups.push(() => db.destroy());
   log('loading the dataset');
   const dataset = await loadDataset(db, log);

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../src/ids.js';
-import { Node } from '../resolvers/types/node.js';
+import { Node } from './node.js';
 import { ModerationActionKind } from './moderation-enums.js';
 
 @Entity('moderation_action')

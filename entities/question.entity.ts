@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ChildEntity, Column } from 'typeorm';
-import { Node } from '../resolvers/types/node.js';
+import { Node } from './node.js';
 import { CloseReason } from './moderation-enums.js';
 import { Post } from './post.entity.js';
 

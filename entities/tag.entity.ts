@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../src/ids.js';
-import { Node } from '../resolvers/types/node.js';
+import { Node } from './node.js';
 
 @Entity('tag')
 @ObjectType('Tag', { implements: Node, simpleResolvers: true, description: 'A topic label on questions.' })

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../src/ids.js';
-import { Node } from '../resolvers/types/node.js';
+import { Node } from './node.js';
 import { Role } from './moderation-enums.js';
 
 @Entity('user')
@@ -49,20 +49,11 @@ export class User {
   @Column('text', { default: Role.MEMBER })
   role: Role;
 
+  /** The end of a suspension as stored; the schema's `suspendedUntil` reads null once it has passed. */
   @Column('timestamp with time zone', { name: 'suspended_until', precision: 3, nullable: true })
-  suspensionEnd: Date | null;
+  suspendedUntil: Date | null;
 
   /** Moderators' business: never in the schema. */
   @Column('text', { name: 'suspension_reason', nullable: true, select: false })
   suspensionReason: string | null;
-
-  @Field(() => Date, {
-    nullable: true,
-    description: 'Until when a moderator suspended this user (every write is FORBIDDEN until then); null unless now.',
-  })
-  get suspendedUntil(): Date | null {
-    return this.suspensionEnd !== null && this.suspensionEnd !== undefined && this.suspensionEnd.getTime() > Date.now()
-      ? this.suspensionEnd
-      : null;
-  }
 }

@@ -6,7 +6,7 @@ import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import { replyOrdering } from '../src/loaders/orderings.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
 import { ReplyConnection } from './types/connections.js';
 import { PostAnswerInput } from './types/inputs.js';
@@ -36,12 +36,12 @@ export class AnswerResolver {
   @FieldResolver(() => ReplyConnection, { description: 'Its replies that are not deleted, oldest first.' })
   async replies(
     @Root() answer: Answer,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof ReplyConnection>> {
     const page = await ctx.loaders.repliesOfAnswer.load({
-      ...pageArgs(first, after, 20),
+      ...pageArgs(first, after, shortItemsPageSize),
       parentId: answer.rowId,
       ordering: replyOrdering,
       totalCount: answer.replyCount,

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
 import { BadUserInputError } from '../src/errors/index.js';
 import { fromGlobalId } from '../src/ids.js';
-import { Node } from './types/node.js';
+import { Node } from '../entities/node.js';
 
 const maxIds = 100;
 

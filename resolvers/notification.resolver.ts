@@ -4,7 +4,7 @@ import { Post } from '../entities/post.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
 import { NotificationConnection } from './types/connections.js';
 
 @Resolver(() => Notification)
@@ -14,14 +14,17 @@ export class NotificationResolver {
       "The viewer's notifications about posts that are not deleted, newest first. Needs a token (UNAUTHENTICATED).",
   })
   async notifications(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false, description: 'Only unread ones.' })
     unreadOnly: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof NotificationConnection>> {
     const { userId } = requireViewer(ctx.viewer);
-    const page = await ctx.loaders.notifications(userId, { ...pageArgs(first, after, 10), unreadOnly: !!unreadOnly });
+    const page = await ctx.loaders.notifications(userId, {
+      ...pageArgs(first, after, defaultPageSize),
+      unreadOnly: !!unreadOnly,
+    });
     return new NotificationConnection(page);
   }
 

@@ -5,7 +5,7 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf } from '../src/ids.js';
 import { may } from '../src/services/policy.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
 import { PostRevisionConnection } from './types/connections.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
@@ -65,12 +65,12 @@ export class PostResolver {
   })
   async revisions(
     @Root() post: Post,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostRevisionConnection>> {
     const page = await ctx.loaders.revisionsOfPost.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, defaultPageSize),
       postId: post.rowId,
       totalCount: post.revisionCount,
     });

@@ -10,7 +10,7 @@ import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
@@ -37,7 +37,7 @@ export class QuestionResolver {
 
   @Query(() => QuestionConnection, { description: 'Questions that are not deleted, optionally of one tag.' })
   async questions(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('tag', () => String, {
       nullable: true,
@@ -52,7 +52,7 @@ export class QuestionResolver {
     order: QuestionOrder,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE };
+    const args = { ...pageArgs(first, after, defaultPageSize), order: order ?? QuestionOrder.ACTIVE };
     if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
     const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
@@ -105,7 +105,7 @@ export class QuestionResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Its answers that are not deleted.' })
   async answers(
     @Root() question: Question,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('orderBy', () => AnswerOrder, {
       nullable: true,
@@ -116,7 +116,7 @@ export class QuestionResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, defaultPageSize),
       parentId: question.rowId,
       ordering: answerOrderings[order ?? AnswerOrder.TOP],
       totalCount: question.answerCount,
@@ -193,11 +193,13 @@ function pagesAsked(
   if (answers === null) return null;
   try {
     const order = (answers.args.orderBy as AnswerOrder | null | undefined) ?? AnswerOrder.TOP;
-    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, 10);
+    const page = pageArgs(answers.args.first as number | null, answers.args.after as string | null, defaultPageSize);
     const replies = selectedUnder(info, connectionNodes(info, answers.node), 'Answer', 'replies');
     // A cursor belongs to one answer's replies: only first pages can be read for every answer at once.
     const repliesPage =
-      replies && replies.args.after == null ? pageArgs(replies.args.first as number | null, null, 20) : null;
+      replies && replies.args.after == null
+        ? pageArgs(replies.args.first as number | null, null, shortItemsPageSize)
+        : null;
     return {
       answers: { ...page, ordering: answerOrderings[order] },
       ...(repliesPage && { replies: { first: repliesPage.first } }),

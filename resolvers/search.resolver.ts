@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
 import { PostConnection } from './types/search.js';
 
 /** Full-text search over every question, answer and reply. */
@@ -20,10 +20,10 @@ export class SearchResolver {
         'Stop words and punctuation alone give an empty result.',
     })
     query: string,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostConnection>> {
-    return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, 10), query }));
+    return new PostConnection(await ctx.loaders.search({ ...pageArgs(first, after, defaultPageSize), query }));
   }
 }

@@ -19,23 +19,17 @@ const questionIdArg = {
     'idType) for another kind of id.',
 };
 
-/** Whether each pushed event's post still exists, asked once per event whatever its watchers. */
-const postExists = new WeakMap<ThreadEventMessage, Promise<boolean>>();
-
-/** The thread's events of one kind whose post still exists: deleted posts are pushed to no one. */
+/**
+ * The thread's events of one kind whose post still exists: deleted posts are pushed to no one. The
+ * post is read through the event's shared loaders, so once per event whatever its watchers.
+ */
 function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
-  return (event) => {
-    if (event.kind !== kind) return false;
-    let exists = postExists.get(event);
-    if (exists === undefined) {
-      exists = ctx
-        .loadersFor(event)
-        .post.load(event.postId)
-        .then((post) => post !== null);
-      postExists.set(event, exists);
-    }
-    return exists;
-  };
+  return (event) =>
+    event.kind === kind &&
+    ctx
+      .forEvent(event)
+      .loaders.post.load(event.postId)
+      .then((post) => post !== null);
 }
 
 function watch({ args, context }: Subscribe, options: Pick<WatchOptions, 'wanted' | 'latestScoresOnly'> = {}) {
@@ -44,9 +38,8 @@ function watch({ args, context }: Subscribe, options: Pick<WatchOptions, 'wanted
   return context.live.threadEvents(questionId, after, { ...options, backlog: context.backlog });
 }
 
-/** Resolves a pushed event's post for this subscriber, through the reads shared by all its watchers. */
+/** A pushed event's post; `ctx` is the event's (see Context.forEvent), so its watchers share the read. */
 async function postOf(event: ThreadEventMessage, ctx: Context): Promise<Post> {
-  ctx.loaders = ctx.loadersFor(event);
   return (await ctx.loaders.post.load(event.postId)) as Post;
 }
 
@@ -57,11 +50,10 @@ export class SubscriptionResolver {
       "The viewer's own new notifications, on every socket of theirs. UNAUTHENTICATED without a token; ends when the token is revoked.",
     subscribe: ({ context }: Subscribe) =>
       context.live.notifications(requireViewer(context.viewer), async (notification) => {
-        return (await context.loadersFor(notification).post.load(notification.postId)) !== null;
+        return (await context.forEvent(notification).loaders.post.load(notification.postId)) !== null;
       }),
   })
-  notificationReceived(@Root() message: NotificationMessage, @Ctx() ctx: Context): Notification {
-    ctx.loaders = ctx.loadersFor(message);
+  notificationReceived(@Root() message: NotificationMessage): Notification {
     const { id, createdAt, ...rest } = message;
     return Object.assign(new Notification(), { ...rest, rowId: id, createdAt: new Date(createdAt), readAt: null });
   }
@@ -117,9 +109,7 @@ export class SubscriptionResolver {
     @Arg('questionId', () => ID, questionIdArg) _questionId: string,
     @Arg('after', () => String, { nullable: true, description: 'The cursor of the last event seen.' })
     _after: string | null,
-    @Ctx() ctx: Context,
   ): ThreadEvent {
-    ctx.loaders = ctx.loadersFor(event);
     return new ThreadEvent(event);
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import { Tag } from '../entities/tag.entity.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, shortItemsPageSize, firstOptions, pageArgs } from './args.js';
 import { QuestionConnection, TagConnection } from './types/connections.js';
 import { QuestionOrder } from './types/enums.js';
 
@@ -18,7 +18,7 @@ export class TagResolver {
 
   @Query(() => TagConnection, { description: 'Tags in use, most used first; `prefix` narrows them for autocomplete.' })
   async tags(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('prefix', () => String, { nullable: true, description: 'Only tags whose name starts with it.' })
     prefix: string | null,
@@ -26,7 +26,7 @@ export class TagResolver {
   ): Promise<InstanceType<typeof TagConnection>> {
     return new TagConnection(
       await ctx.loaders.tags({
-        ...pageArgs(first, after, 20),
+        ...pageArgs(first, after, shortItemsPageSize),
         prefix: prefix == null ? undefined : checkText('prefix', prefix),
       }),
     );
@@ -35,7 +35,7 @@ export class TagResolver {
   @FieldResolver(() => QuestionConnection, { description: 'The questions carrying this tag.' })
   async questions(
     @Root() tag: Tag,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Arg('orderBy', () => QuestionOrder, {
       nullable: true,
@@ -45,7 +45,7 @@ export class TagResolver {
     order: QuestionOrder,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = { ...pageArgs(first, after, 10), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };
+    const args = { ...pageArgs(first, after, defaultPageSize), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };
     return new QuestionConnection(await ctx.loaders.questions(args));
   }
 }

@@ -1,9 +1,10 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../entities/moderation-enums.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
+import { suspendedNow } from '../src/services/policy.js';
 import { fresh } from './post.resolver.js';
 import { SuspendUserInput } from './types/moderation-inputs.js';
 
@@ -12,6 +13,14 @@ const userIdDescription = 'The id of the user; another kind of id is BAD_USER_IN
 /** Roles and suspensions. */
 @Resolver(() => User)
 export class UserModerationResolver {
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'Until when a moderator suspended this user (every write is FORBIDDEN until then); null unless now.',
+  })
+  suspendedUntil(@Root() user: User): Date | null {
+    return suspendedNow(user.suspendedUntil) ? user.suspendedUntil : null;
+  }
+
   @Mutation(() => User, {
     description:
       'Suspends a user: they may still sign in and read, but every write is FORBIDDEN, naming the end, until ' +

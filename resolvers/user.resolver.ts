@@ -4,7 +4,7 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
 import { authoredOrdering } from '../src/loaders/orderings.js';
-import { afterDescription, firstDescription, pageArgs } from './args.js';
+import { afterDescription, defaultPageSize, firstOptions, pageArgs } from './args.js';
 import { AuthPayload } from './types/auth-payload.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { LogInInput, SignUpInput } from './types/inputs.js';
@@ -27,12 +27,12 @@ export class UserResolver {
   @FieldResolver(() => QuestionConnection, { description: 'Questions this user asked, newest first.' })
   async questions(
     @Root() user: User,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const page = await ctx.loaders.questionsOfAuthor.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, defaultPageSize),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`question:${user.rowId}`),
@@ -43,12 +43,12 @@ export class UserResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Answers this user wrote, newest first.' })
   async answers(
     @Root() user: User,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: firstDescription }) first: number,
+    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
     @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfAuthor.load({
-      ...pageArgs(first, after, 10),
+      ...pageArgs(first, after, defaultPageSize),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`answer:${user.rowId}`),

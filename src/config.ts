@@ -1,3 +1,4 @@
+import { limitsFromEnv, type QueryLimits } from './http/limits.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 
 /** Runtime settings, read once from the environment. */
@@ -54,12 +55,19 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Limits of the transports: WS_CONNECTION_INIT_MS, WS_MAX_MESSAGE_BYTES, WS_MAX_OPERATIONS, WS_MAX_PENDING_EVENTS, WS_MAX_BUFFERED_BYTES, MAX_BODY_BYTES. */
   socketLimits: SocketLimits;
+  /**
+   * What a GraphQL document may ask for: MAX_QUERY_DEPTH, MAX_ALIASES, MAX_TOKENS, MAX_DIRECTIVES,
+   * MAX_DOCUMENT_CHARS, MAX_QUERY_COST (whole numbers > 0). @default the `limitDefaults` of src/http/limits
+   */
+  queryLimits: QueryLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
   /** ADMIN_USERNAMES: the accounts that are ADMIN, at sign-up and at every start (a comma list). @default none */
   adminUsernames: string[];
   /** FLAGS_TO_HIDE: open SPAM or RUDE flags from distinct members that hide a post (at least 1). @default 3 */
   flagsToHide: number;
+  /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
+  logLevel: string;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -76,7 +84,7 @@ function trustProxyFrom(value: string | undefined): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Reads the configuration from `env`; throws on a malformed number. */
+/** Reads the configuration from `env`; throws on a malformed number. This is the one reader of the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intFrom(env.PORT, 4000, 'PORT'),
@@ -115,11 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },
+    queryLimits: limitsFromEnv(env),
     nodeEnv: env.NODE_ENV ?? 'development',
     adminUsernames: (env.ADMIN_USERNAMES ?? '')
       .split(',')
       .map((name) => name.trim())
       .filter((name) => name !== ''),
     flagsToHide: Math.max(1, intFrom(env.FLAGS_TO_HIDE, 3, 'FLAGS_TO_HIDE')),
+    logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -7,8 +7,11 @@ export interface Log {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** A pino logger on stderr at `level` (`silent` for tests). @default LOG_LEVEL or 'info' */
-export function createLog(level = process.env.LOG_LEVEL ?? 'info'): Log {
+/**
+ * A pino logger on stderr at `level` (`silent` for tests; `Config.logLevel` in the service).
+ * @param level @default 'info'
+ */
+export function createLog(level = 'info'): Log {
   const logger = pino(
     { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 2, sync: true }),

@@ -1,17 +1,17 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { DataSource } from 'typeorm';
+import type { Database } from './db/database.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { importDemoThread, isEmpty } from './demo/import-demo.js';
-import { startServer, type RunningServer } from './http/server.js';
+import { startApp, type RunningApp } from './app.js';
+import { assembleApp } from './assemble.js';
 import { createLog } from './log.js';
-import { buildThreadSchema } from './schema.js';
-import { assembleApp, type App } from './context.js';
 import { startPruning } from './realtime/outbox.js';
-import type { Realtime } from './realtime/pubsub.js';
+import type { Across } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
 import { applyAdminUsernames } from './services/standing.service.js';
+import type { SharedCounters } from './services/rate-limits.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
@@ -19,29 +19,36 @@ import { applyAdminUsernames } from './services/standing.service.js';
  * while this one keeps the database, prunes the outbox, counts the rate limits and supervises.
  */
 const config = loadConfig();
-const log = createLog();
+const log = createLog(config.logLevel);
 // Where events and counters are shared between processes, when Redis is given.
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
-async function open(url: string, poolSize: number, migrate: boolean): Promise<DataSource> {
+async function open(url: string, poolSize: number, migrate: boolean): Promise<Database> {
   return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError }, migrate);
 }
 
-/** Serves `app`; a worker of a cluster leaves saying where to its primary, which knows when all listen. */
-async function serve(app: App, realtime: Realtime): Promise<RunningServer> {
-  const server = await startServer({
-    app,
-    schema: await buildThreadSchema(realtime.pubsub),
+/** Serves `db` with the configured settings, sharing events and counters as `across` and `counters` say. */
+async function serve(db: Database, across?: Across, counters?: SharedCounters): Promise<RunningApp> {
+  const running = await startApp({
+    db,
+    rateLimits: config,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    across,
+    counters,
     log,
     port: config.port,
     host: config.host,
     nodeEnv: config.nodeEnv,
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
+    queryLimits: config.queryLimits,
+    adminUsernames: config.adminUsernames,
+    flagsToHide: config.flagsToHide,
   });
-  if (cluster.isPrimary) log.info('listening', { graphql: `${server.url}/graphql` });
-  return server;
+  // A worker of a cluster says nothing: its primary knows when all of them listen.
+  if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
+  return running;
 }
 
 /** Runs `stop` once, on the first SIGINT or SIGTERM, then exits. */
@@ -122,7 +129,11 @@ if (cluster.isPrimary) {
   const db = await open(url, clustered ? 2 : config.poolSize, true);
   if (config.seedDemo && (await isEmpty(db))) {
     // The operator's import, not users' writes: no rate limit counts it, and nobody watches yet.
-    const importing = await assembleApp(db, { ...config, postsPerMinute: 0, votesPerMinute: 0 });
+    const importing = await assembleApp({
+      db,
+      rateLimits: { ...config, postsPerMinute: 0, votesPerMinute: 0 },
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    });
     const questionId = await importDemoThread(db, importing.app.services, { password: config.demoPassword });
     await importing.close();
     log.info('imported the demo thread', { questionId });
@@ -135,12 +146,10 @@ if (cluster.isPrimary) {
   if (clustered && !redis) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
   // A single process serves, sharing through Redis when given; a cluster's primary serves nobody.
-  const serving = workers ? undefined : await assembleApp(db, config, redis, redis);
-  const server = serving && (await serve(serving.app, serving.realtime));
+  const server = workers ? undefined : await serve(db, redis, redis);
   onSignal(async () => {
     stopPruning();
     await (workers ? workers.stop() : server?.close());
-    await serving?.close();
     await db.destroy();
     await embedded?.stop();
   });
@@ -152,16 +161,9 @@ if (cluster.isPrimary) {
   // A worker: the database is ready; events and counters are shared with the other workers.
   const url = config.databaseUrl as string;
   const db = await open(url, config.poolSize, false);
-  const { app, realtime, close } = await assembleApp(
-    db,
-    config,
-    redis ?? { postgresUrl: url, onError: onPoolError },
-    redis ?? 'cluster',
-  );
-  const server = await serve(app, realtime);
+  const server = await serve(db, redis ?? { postgresUrl: url, onError: onPoolError }, redis ?? 'cluster');
   onSignal(async () => {
     await server.close();
-    await close();
     await db.destroy();
   });
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import {
   AcceptAnswerDocument,
@@ -17,13 +17,14 @@ import {
   ViewerDocument,
   VoteDocument,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { writeThread, type ThreadIds } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server.close());
 
 const password = 'correct horse battery';
 
@@ -269,31 +270,18 @@ describe('a token that does not sign in', () => {
 });
 
 describe('anonymous requests', () => {
-  let ids: { question: string; answer: string; reply: string };
+  let ids: ThreadIds;
 
   beforeAll(async () => {
     const asker = await server.signUp();
     const answerer = await server.signUp();
-    const question = await server.gql(
-      AskQuestionDocument,
-      { input: { title: 'Can anyone read this thread?', body: 'Without signing in.', tags: ['access'] } },
-      asker.token,
-    );
-    const answer = await server.gql(
-      PostAnswerDocument,
-      { input: { questionId: question.data!.askQuestion.id, body: 'Yes, reading is public.' } },
-      answerer.token,
-    );
-    const reply = await server.gql(
-      PostReplyDocument,
-      { input: { answerId: answer.data!.postAnswer.id, body: 'Thanks!' } },
-      asker.token,
-    );
-    ids = {
-      question: question.data!.askQuestion.id,
-      answer: answer.data!.postAnswer.id,
-      reply: reply.data!.postReply.id,
-    };
+    ids = await writeThread(server, {
+      asker,
+      answerer,
+      question: { title: 'Can anyone read this thread?', body: 'Without signing in.', tags: ['access'] },
+      answer: 'Yes, reading is public.',
+      reply: 'Thanks!',
+    });
   });
 
   it('should let an anonymous reader read a thread', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AskQuestionDocument,
@@ -13,50 +13,22 @@ import {
   TagQuestionsDocument,
   TagsDocument,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
-
-type User = Awaited<ReturnType<TestServer['signUp']>>;
+import { answer, aQuestion, ask, reply, signUpMany, type User } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { rowIdOf } from './support/ids.js';
+import { codesOf } from './support/responses.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 /** Sign-ups are slow (argon2), so the scenarios share these users. */
 let crowd: User[];
 beforeAll(async () => {
   server = await startTestServer();
-  crowd = await Promise.all(Array.from({ length: 22 }, () => server.signUp()));
+  crowd = await signUpMany(server, 22);
 });
-afterAll(() => server.close());
-
-function rowIdOf(globalId: string): number {
-  return Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
-}
-
-function codesOf(result: Response<unknown>): unknown[] | undefined {
-  return result.errors?.map((error) => error.extensions?.code);
-}
-
-let questionNumber = 0;
 
 function askRaw(user: User, tags: string[]) {
-  const title = `Counter question number ${++questionNumber}`;
-  return server.gql(AskQuestionDocument, { input: { title, body: 'How many?', tags } }, user.token);
-}
-
-async function ask(user: User, tags = ['counters']) {
-  const result = await askRaw(user, tags);
-  expect(result.errors).toBeUndefined();
-  return result.data!.askQuestion;
-}
-
-async function answer(user: User, questionId: string) {
-  const result = await server.gql(PostAnswerDocument, { input: { questionId, body: 'An answer' } }, user.token);
-  expect(result.errors).toBeUndefined();
-  return result.data!.postAnswer;
-}
-
-async function reply(user: User, answerId: string) {
-  const result = await server.gql(PostReplyDocument, { input: { answerId, body: 'A reply' } }, user.token);
-  expect(result.errors).toBeUndefined();
-  return result.data!.postReply;
+  return server.gql(AskQuestionDocument, { input: { ...aQuestion, tags } }, user.token);
 }
 
 /** The question's counters as `viewer` (or an anonymous reader) sees them. */
@@ -90,8 +62,8 @@ const nextMillisecond = () => sleep(3);
 
 describe('reply and answer counts', () => {
   it('should count 20 concurrent replies to one answer as 20', async () => {
-    const question = await ask(crowd[20]);
-    const answered = await answer(crowd[21], question.id);
+    const question = await ask(server, crowd[20]);
+    const answered = await answer(server, crowd[21], question.id);
 
     const results = await Promise.all(
       crowd
@@ -116,7 +88,7 @@ describe('reply and answer counts', () => {
   });
 
   it('should count 20 concurrent answers to one question as 20', async () => {
-    const question = await ask(crowd[21]);
+    const question = await ask(server, crowd[21]);
 
     const results = await Promise.all(
       crowd
@@ -141,7 +113,7 @@ describe('followQuestion', () => {
   it('should make the asker a follower of their question from the start', async () => {
     const [asker, other] = crowd;
 
-    const question = await ask(asker);
+    const question = await ask(server, asker);
 
     expect(question).toMatchObject({ followerCount: 1, viewerIsFollowing: true });
     expect(await countersOf(question.id, asker)).toMatchObject({ followerCount: 1, viewerIsFollowing: true });
@@ -152,7 +124,7 @@ describe('followQuestion', () => {
   });
 
   it('should count 20 users following at once, on top of the asker', async () => {
-    const question = await ask(crowd[21]);
+    const question = await ask(server, crowd[21]);
 
     const results = await Promise.all(crowd.slice(0, 20).map((user) => follow(user, question.id, true)));
 
@@ -165,7 +137,7 @@ describe('followQuestion', () => {
 
   it('should count a user who follows twice once', async () => {
     const [asker, user] = crowd;
-    const question = await ask(asker);
+    const question = await ask(server, asker);
 
     for (let i = 0; i < 2; i += 1) {
       const result = await follow(user, question.id, true);
@@ -178,7 +150,7 @@ describe('followQuestion', () => {
 
   it('should drop the count by one on unfollow, and change nothing on unfollow when not following', async () => {
     const [asker, user, stranger] = crowd;
-    const question = await ask(asker);
+    const question = await ask(server, asker);
     expect((await follow(user, question.id, true)).data?.followQuestion.followerCount).toBe(2);
 
     const unfollowed = await follow(user, question.id, false);
@@ -197,7 +169,7 @@ describe('followQuestion', () => {
 
   it('should end consistent after 10 concurrent follow and unfollow flips by one user', async () => {
     const [asker, user] = crowd;
-    const question = await ask(asker);
+    const question = await ask(server, asker);
 
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => follow(user, question.id, i % 2 === 0)));
 
@@ -211,7 +183,7 @@ describe('followQuestion', () => {
   });
 
   it('should give UNAUTHENTICATED to an anonymous follow, and change nothing', async () => {
-    const question = await ask(crowd[0]);
+    const question = await ask(server, crowd[0]);
 
     for (const follows of [true, false]) {
       const result = await follow(null, question.id, follows);
@@ -242,8 +214,8 @@ describe('tag questionCount', () => {
 
   it("should move the counts when a question's tags are edited, and drop them when it is deleted", async () => {
     const [asker] = crowd;
-    const edited = await ask(asker, ['ctr-edit-a', 'ctr-edit-b']);
-    await ask(asker, ['ctr-edit-b']);
+    const edited = await ask(server, asker, { tags: ['ctr-edit-a', 'ctr-edit-b'] });
+    await ask(server, asker, { tags: ['ctr-edit-b'] });
     expect(await tagCount('ctr-edit-a')).toEqual({ questionCount: 1, totalCount: 1 });
     expect(await tagCount('ctr-edit-b')).toEqual({ questionCount: 2, totalCount: 2 });
 
@@ -280,7 +252,7 @@ describe('tag questionCount', () => {
 describe('lastActivityAt', () => {
   it('should move forward with an answer, a reply and an edit', async () => {
     const [asker, answerer, replier] = crowd;
-    const question = await ask(asker);
+    const question = await ask(server, asker);
     const times = [question.lastActivityAt];
     const activity = async () => {
       const { lastActivityAt } = await countersOf(question.id);
@@ -289,10 +261,10 @@ describe('lastActivityAt', () => {
     };
 
     await nextMillisecond();
-    const answered = await answer(answerer, question.id);
+    const answered = await answer(server, answerer, question.id);
     expect(answered.question.lastActivityAt).toBe(await activity());
     await nextMillisecond();
-    const replied = await reply(replier, answered.id);
+    const replied = await reply(server, replier, answered.id);
     await activity();
     await nextMillisecond();
     const editedReply = await server.gql(
@@ -319,11 +291,11 @@ describe('lastActivityAt', () => {
 
   it('should put the most recently active question first in questions(orderBy: ACTIVE)', async () => {
     const [asker, answerer, replier] = crowd;
-    const first = await ask(asker);
+    const first = await ask(server, asker);
     await nextMillisecond();
-    const second = await ask(asker);
+    const second = await ask(server, asker);
     await nextMillisecond();
-    const third = await ask(asker);
+    const third = await ask(server, asker);
     const active = async () => {
       const result = await server.gql(QuestionsDocument, { first: 3, orderBy: 'ACTIVE' });
       expect(result.errors).toBeUndefined();
@@ -335,13 +307,13 @@ describe('lastActivityAt', () => {
     expect(await active()).toEqual([third.id, second.id, first.id]);
 
     await nextMillisecond();
-    const firstAnswer = await answer(answerer, first.id);
+    const firstAnswer = await answer(server, answerer, first.id);
     expect(await active()).toEqual([first.id, third.id, second.id]);
     await nextMillisecond();
-    await answer(answerer, second.id);
+    await answer(server, answerer, second.id);
     expect(await active()).toEqual([second.id, first.id, third.id]);
     await nextMillisecond();
-    await reply(replier, firstAnswer.id);
+    await reply(server, replier, firstAnswer.id);
     expect(await active()).toEqual([first.id, second.id, third.id]);
     await nextMillisecond();
     const edited = await server.gql(EditPostDocument, { input: { id: third.id, body: 'Edited body' } }, asker.token);

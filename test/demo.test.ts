@@ -26,12 +26,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('the demo thread', () => {
-  it('is the same file as the shared seed thread', () => {
-    const shared = new URL('../../shared/seed-thread.txt', import.meta.url);
-    const copy = new URL('../src/demo/seed-thread.txt', import.meta.url);
-    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(shared, 'utf8'));
-  });
-
   it('should hold the question with its title, tags, score, followers and author', async () => {
     const { data } = await server.gql(ThreadPageDocument, { id: questionId });
     expect(data?.question).toMatchObject({

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { contractErrorCodes as contractCodes } from './support/contract.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import type { TestServer } from './support/harness.js';
+import { leave, startTestServer } from './support/servers.js';
 
 let server: TestServer;
-/** graphql-ws clients to dispose of in afterAll. */
-const clients: Client[] = [];
-
 beforeAll(async () => {
   server = await startTestServer();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  await server.close();
 });
 
 interface HttpResult {
@@ -64,7 +58,7 @@ function codes(result: HttpResult): unknown[] {
   return (result.body.errors ?? []).map((error) => error.extensions?.code);
 }
 
-/** A graphql-ws client on the test server, with no retries, disposed of in afterAll. */
+/** A lazy graphql-ws client on the test server, with no retries, disposed of after the file. */
 function wsClient(options: Partial<ClientOptions> = {}): Client {
   const client = createClient({
     url: `${server.url.replace(/^http/, 'ws')}/graphql`,
@@ -72,7 +66,7 @@ function wsClient(options: Partial<ClientOptions> = {}): Client {
     retryAttempts: 0,
     ...options,
   });
-  clients.push(client);
+  leave(() => client.dispose());
   return client;
 }
 

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { ThreadPageDocument, ThreadViewDocument } from './generated/operations.js';
-import { createTestDatabase, serve } from './support/harness.js';
+import { globalId } from './support/ids.js';
+import { createTestDatabase, leave, serve } from './support/servers.js';
 
 /*
  * The thread page's statements, captured as the server runs them and EXPLAINed on a forum big enough
@@ -28,7 +29,7 @@ interface PlanNode {
 const watched = ['post', 'vote'];
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DataSource;
+let db: Database;
 let served: Awaited<ReturnType<typeof serve>>;
 let statements: Statement[] = [];
 let token: string;
@@ -117,6 +118,7 @@ beforeAll(async () => {
     url: database.url,
     onQuery: (sql, parameters) => statements.push({ sql, parameters }),
   });
+  leave(() => db.destroy());
   await seed();
   served = await serve(db);
   const { token: signedUp, user } = await served.app.services.users.signUp({
@@ -134,14 +136,8 @@ beforeAll(async () => {
     id,
   ]);
   await db.query('ANALYZE');
-  threadId = Buffer.from(`Question:${id}`).toString('base64url');
+  threadId = globalId('Question', id);
 }, 60_000);
-
-afterAll(async () => {
-  await served.close();
-  await db.destroy();
-  await database.drop();
-});
 
 describe('the thread page on a forum of 12,200 posts', () => {
   // ThreadView as the bench asks for it; ThreadPage adds mentions, follows and the accepted answer.

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,14 +6,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js';
-import { createTestDatabase, serve } from './support/harness.js';
-import { killServices, startService } from './support/process.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  killServices();
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-});
+import { createTestDatabase, leave, serve, startService } from './support/servers.js';
 
 async function post(url: string, query: string, token?: string, variables: object = {}) {
   const response = await fetch(url, {
@@ -34,13 +27,13 @@ describe('a database that stops and comes back', () => {
   it('should keep the process up, fail fast with a clear error and 503 on /readyz, then serve again without a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'thread-restart-'));
     await chmod(dataDir, 0o755);
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    leave(() => rm(dataDir, { recursive: true, force: true }));
     let database: EmbeddedDatabase = await startEmbeddedDatabase(dataDir);
     const port = Number(new URL(database.url).port);
-    cleanups.push(() => database.stop());
+    leave(() => database.stop());
     const db = await openDatabase({ url: database.url });
-    const { server, close } = await serve(db);
-    cleanups.push(() => db.destroy(), close);
+    leave(() => db.destroy());
+    const { server } = await serve(db);
     const graphql = `${server.url}/graphql`;
     expect((await post(graphql, '{ questions { totalCount } }')).body.data).toEqual({ questions: { totalCount: 0 } });
 
@@ -67,7 +60,6 @@ describe('a database that stops and comes back', () => {
 describe('a process that is killed', () => {
   it('should keep every write it acknowledged, with every counter equal to its rows (npm run db:check)', async () => {
     const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
     const first = await startService({ DATABASE_URL: database.url, SEED_DEMO: 'true' });
     const { body } = await post(
       first.url,
@@ -130,7 +122,6 @@ describe('a process that is killed', () => {
 describe('a process that is asked to stop (SIGTERM)', () => {
   it('should finish the requests in flight, close sockets with 1001 and exit 0', async () => {
     const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
     const service = await startService({ DATABASE_URL: database.url, SEED_DEMO: 'true' });
     const socket = new WebSocket(service.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     await new Promise((open) => socket.once('open', open));

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { importDemoThread } from '../src/demo/import-demo.js';
 import { graphiqlAssets } from '../src/http/graphiql.js';
 import { VoteDocument } from './generated/operations.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import type { TestServer } from './support/harness.js';
+import { leave, startTestServer } from './support/servers.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshot = new URL('./artifacts/graphiql.png', import.meta.url).pathname;
@@ -25,6 +26,7 @@ beforeAll(async () => {
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
   });
+  leave(() => browser.close());
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // The page must work with no internet: any request off this server is refused, and fails the test.
   const host = new URL(server.url).host;
@@ -32,11 +34,6 @@ beforeAll(async () => {
     new URL(route.request().url()).host === host ? route.continue() : route.abort('blockedbyclient'),
   );
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Waits until GraphiQL's result pane shows `text`. */
 function resultShows(text: string, timeout = 15_000): Promise<void> {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from 'graphql-ws';
 import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
-import { watch, wsClient } from './support/ws.js';
+import { wsClient } from './support/servers.js';
+import { watch } from './support/ws.js';
 import { waitFor } from './support/wait.js';
 
 const redisUp = await redisAnswers();
@@ -14,7 +14,6 @@ const withRedis = redisUp ? it : it.skip;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let a: ServiceProcess;
 let b: ServiceProcess;
-const clients: Client[] = [];
 
 beforeAll(async () => {
   if (!redisUp) return;
@@ -24,7 +23,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
   const exitCodes = await Promise.all([a, b].filter(Boolean).map((service) => service.stop()));
   killServices();
   await database?.drop();
@@ -65,7 +63,6 @@ describe('two instances on one database and one Redis', () => {
         );
 
       const client = wsClient(b.url.replace('/graphql', ''));
-      clients.push(client);
       const startOfThread = Buffer.from(`thread:${Buffer.from(question.id, 'base64url').toString().split(':')[1]}:0`);
       const events = watch(client, ThreadEventsDocument, {
         questionId: question.id,

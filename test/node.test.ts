@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AskQuestionDocument,
   DeletePostDocument,
   NodeDocument,
   NodesDocument,
-  PostAnswerDocument,
-  PostReplyDocument,
   TagsDocument,
   ThreadPageDocument,
   ViewerDocument,
 } from './generated/operations.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import { ask, writeThread } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 /** One object of every Node type, by the id the API gave it. */
@@ -32,31 +31,20 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ token, username } = await server.signUp());
   const viewer = await server.gql(ViewerDocument, {}, token);
-  const question = await server.gql(
-    AskQuestionDocument,
-    { input: { title: 'Which ids does the API give?', body: 'Opaque ones, I hope.', tags: ['relay'] } },
-    token,
-  );
-  const answer = await server.gql(
-    PostAnswerDocument,
-    { input: { questionId: question.data!.askQuestion.id, body: 'Global ones.' } },
-    token,
-  );
-  const reply = await server.gql(
-    PostReplyDocument,
-    { input: { answerId: answer.data!.postAnswer.id, body: 'Base64url, it seems.' } },
-    token,
-  );
+  const thread = await writeThread(server, {
+    asker: { token },
+    answerer: { token },
+    question: { title: 'Which ids does the API give?', body: 'Opaque ones, I hope.', tags: ['relay'] },
+    answer: 'Global ones.',
+    reply: 'Base64url, it seems.',
+  });
   const tags = await server.gql(TagsDocument, { prefix: 'relay' });
   ids = {
     user: viewer.data!.viewer!.id,
-    question: question.data!.askQuestion.id,
-    answer: answer.data!.postAnswer.id,
-    reply: reply.data!.postReply.id,
+    ...thread,
     tag: tags.data!.tags.nodes[0].id,
   };
 });
-afterAll(() => server.close());
 
 describe('node(id)', () => {
   it.each([
@@ -119,12 +107,15 @@ describe('node(id)', () => {
   );
 
   it('should give null for a deleted post, through node and question', async () => {
-    const asked = await server.gql(
-      AskQuestionDocument,
-      { input: { title: 'A question about to go away', body: 'Soon deleted.', tags: ['relay'] } },
-      token,
+    const { id } = await ask(
+      server,
+      { token },
+      {
+        title: 'A question about to go away',
+        body: 'Soon deleted.',
+        tags: ['relay'],
+      },
     );
-    const id = asked.data!.askQuestion.id;
     expect((await server.gql(NodeDocument, { id })).data!.node).toMatchObject({ __typename: 'Question', id });
     const deleted = await server.gql(DeletePostDocument, { id }, token);
     expect(deleted).toEqual({ data: { deletePost: id }, status: 200 });

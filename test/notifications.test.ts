@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from 'graphql-ws';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AskQuestionDocument,
   EditPostDocument,
   FollowQuestionDocument,
   LogOutDocument,
@@ -9,63 +7,29 @@ import {
   NodeDocument,
   NotificationReceivedDocument,
   NotificationsDocument,
-  PostAnswerDocument,
-  PostReplyDocument,
 } from './generated/operations.js';
-import { startTestServer, type TestServer } from './support/harness.js';
-import { watch, wsClient } from './support/ws.js';
+import { answer, ask, reply, type User } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { startTestServer, wsClient } from './support/servers.js';
+import { watch } from './support/ws.js';
 
 let server: TestServer;
-const clients: Client[] = [];
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  await server.close();
-});
-
-type User = Awaited<ReturnType<TestServer['signUp']>>;
-
-async function ask(user: User, body = 'Bonjour à tous'): Promise<string> {
-  const asked = await server.gql(
-    AskQuestionDocument,
-    { input: { title: 'Comment attirer des entrepreneurs ?', body, tags: ['reseau'] } },
-    user.token,
-  );
-  return asked.data!.askQuestion.id;
-}
-
-async function answer(user: User, questionId: string, body = 'Une réponse'): Promise<string> {
-  const answered = await server.gql(PostAnswerDocument, { input: { questionId, body } }, user.token);
-  expect(answered.errors).toBeUndefined();
-  return answered.data!.postAnswer.id;
-}
-
-async function reply(user: User, answerId: string, body = 'Une réplique'): Promise<string> {
-  const replied = await server.gql(PostReplyDocument, { input: { answerId, body } }, user.token);
-  expect(replied.errors).toBeUndefined();
-  return replied.data!.postReply.id;
-}
 
 async function inbox(user: User): Promise<Array<[string, string]>> {
   const { data } = await server.gql(NotificationsDocument, { first: 100 }, user.token);
   return data!.notifications.nodes.map((n) => [n.kind, n.post.id]);
 }
 
-function open(user?: User): Client {
-  const client = wsClient(server.url, user?.token);
-  clients.push(client);
-  return client;
-}
-
 describe('notifications', () => {
   it('should tell the asker of an answer, the answerer of a reply and followers of activity, never the writer', async () => {
     const [asker, answerer, replier, follower] = await Promise.all([1, 2, 3, 4].map(() => server.signUp()));
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     await server.gql(FollowQuestionDocument, { questionId, follow: true }, follower.token);
-    const answerId = await answer(answerer, questionId);
-    const replyId = await reply(replier, answerId);
+    const answerId = (await answer(server, answerer, questionId)).id;
+    const replyId = (await reply(server, replier, answerId)).id;
 
     expect(await inbox(asker)).toEqual([
       ['ACTIVITY_ON_FOLLOWED_QUESTION', replyId],
@@ -81,16 +45,18 @@ describe('notifications', () => {
 
   it('should give one notification per user per post, the most specific kind winning', async () => {
     const [asker, answerer] = await Promise.all([1, 2].map(() => server.signUp()));
-    const questionId = await ask(asker);
-    const answerId = await answer(answerer, questionId, `Merci @${asker.username} et encore @${asker.username}`);
+    const questionId = (await ask(server, asker)).id;
+    const answerId = (
+      await answer(server, answerer, questionId, `Merci @${asker.username} et encore @${asker.username}`)
+    ).id;
     expect(await inbox(asker)).toEqual([['MENTION', answerId]]);
-    const replyId = await reply(asker, answerId, `@${answerer.username} tout à fait`);
+    const replyId = (await reply(server, asker, answerId, `@${answerer.username} tout à fait`)).id;
     expect(await inbox(answerer)).toEqual([['MENTION', replyId]]);
   });
 
   it('should notify the mentions an edit adds, and only those', async () => {
     const [writer, named, other] = await Promise.all([1, 2, 3].map(() => server.signUp()));
-    const questionId = await ask(writer, `Bonjour @${named.username}`);
+    const questionId = (await ask(server, writer, { body: `Bonjour @${named.username}` })).id;
     expect(await inbox(named)).toEqual([['MENTION', questionId]]);
     await server.gql(
       EditPostDocument,
@@ -103,10 +69,10 @@ describe('notifications', () => {
 
   it('should count unread ones and mark them read by id or all at once', async () => {
     const [asker, answerer] = await Promise.all([1, 2].map(() => server.signUp()));
-    const questionId = await ask(asker);
-    await answer(answerer, questionId, 'un');
-    await answer(answerer, questionId, 'deux');
-    await answer(answerer, questionId, 'trois');
+    const questionId = (await ask(server, asker)).id;
+    await answer(server, answerer, questionId, 'un');
+    await answer(server, answerer, questionId, 'deux');
+    await answer(server, answerer, questionId, 'trois');
     const { data } = await server.gql(NotificationsDocument, {}, asker.token);
     expect(data!.unreadNotificationCount).toBe(3);
     const [newest] = data!.notifications.nodes;
@@ -123,7 +89,7 @@ describe('notifications', () => {
 
   it('should give UNAUTHENTICATED without a token, and show a notification by node(id) to its owner only', async () => {
     const [asker, answerer] = await Promise.all([1, 2].map(() => server.signUp()));
-    await answer(answerer, await ask(asker));
+    await answer(server, answerer, (await ask(server, asker)).id);
     const anonymous = await server.gql(NotificationsDocument, {});
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const { data } = await server.gql(NotificationsDocument, {}, asker.token);
@@ -137,14 +103,14 @@ describe('notifications', () => {
 
   it('should push each new notification live to every socket of its user, and to no one else', async () => {
     const [asker, answerer] = await Promise.all([1, 2].map(() => server.signUp()));
-    const questionId = await ask(asker);
-    const first = watch(open(asker), NotificationReceivedDocument, {});
-    const second = watch(open(asker), NotificationReceivedDocument, {});
-    const others = watch(open(answerer), NotificationReceivedDocument, {});
+    const questionId = (await ask(server, asker)).id;
+    const first = watch(wsClient(server.url, asker.token), NotificationReceivedDocument, {});
+    const second = watch(wsClient(server.url, asker.token), NotificationReceivedDocument, {});
+    const others = watch(wsClient(server.url, answerer.token), NotificationReceivedDocument, {});
     // A probe: once it arrives on both sockets, both subscriptions are live.
-    await answer(answerer, questionId, 'sonde');
+    await answer(server, answerer, questionId, 'sonde');
     await Promise.all([first.next(1), second.next(1)]);
-    const answerId = await answer(answerer, questionId, 'pour de vrai');
+    const answerId = (await answer(server, answerer, questionId, 'pour de vrai')).id;
     const [, live] = await first.next(2);
     expect(live.data?.notificationReceived).toMatchObject({
       kind: 'ANSWER_TO_YOUR_QUESTION',
@@ -156,29 +122,29 @@ describe('notifications', () => {
   });
 
   it('should refuse notificationReceived without a token, and end it when the token is revoked', async () => {
-    const anonymous = watch(open(), NotificationReceivedDocument, {});
+    const anonymous = watch(wsClient(server.url), NotificationReceivedDocument, {});
     await anonymous.done;
     expect(anonymous.results.map((result) => result.errors?.[0].extensions?.code)).toEqual(['UNAUTHENTICATED']);
 
     const [asker, answerer] = await Promise.all([1, 2].map(() => server.signUp()));
-    const questionId = await ask(asker);
-    const watching = watch(open(asker), NotificationReceivedDocument, {});
-    await answer(answerer, questionId, 'sonde');
+    const questionId = (await ask(server, asker)).id;
+    const watching = watch(wsClient(server.url, asker.token), NotificationReceivedDocument, {});
+    await answer(server, answerer, questionId, 'sonde');
     await watching.next(1);
     await server.gql(LogOutDocument, {}, asker.token);
     await watching.done;
-    await answer(answerer, questionId, 'après');
+    await answer(server, answerer, questionId, 'après');
     expect(watching.results).toHaveLength(1);
   });
 
   it("should keep notificationReceived going when another user's token is revoked", async () => {
     const [asker, answerer, leaving] = await Promise.all([1, 2, 3].map(() => server.signUp()));
-    const questionId = await ask(asker);
-    const watching = watch(open(asker), NotificationReceivedDocument, {});
-    await answer(answerer, questionId, 'avant');
+    const questionId = (await ask(server, asker)).id;
+    const watching = watch(wsClient(server.url, asker.token), NotificationReceivedDocument, {});
+    await answer(server, answerer, questionId, 'avant');
     await watching.next(1);
     await server.gql(LogOutDocument, {}, leaving.token);
-    await answer(answerer, questionId, 'après');
+    await answer(server, answerer, questionId, 'après');
     await watching.next(2);
     expect(watching.results).toHaveLength(2);
   });

@@ -1,27 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AnswersDocument,
-  AskQuestionDocument,
   DeletePostDocument,
-  PostAnswerDocument,
-  PostReplyDocument,
   QuestionsDocument,
   RepliesDocument,
   TagQuestionsDocument,
   TagsDocument,
   UserPostsPageDocument,
-  VoteDocument,
   type AnswerOrder,
   type AnswersQuery,
   type QuestionOrder,
   type QuestionsQuery,
   type RepliesQuery,
   type TagsQuery,
-  type VoteValue,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { answer, ask, reply, vote, type User } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { problem } from './support/responses.js';
+import { startTestServer } from './support/servers.js';
 
-type User = Awaited<ReturnType<TestServer['signUp']>>;
 type AnswerPage = NonNullable<AnswersQuery['question']>['answers'];
 
 let server: TestServer;
@@ -36,47 +33,16 @@ beforeAll(async () => {
   answerer = await server.signUp('Answerer_pages');
   voters = [await server.signUp('Voter1_pages'), await server.signUp('Voter2_pages'), await server.signUp()];
 });
-afterAll(() => server.close());
-
-/** The code, field and rule of the only error of a response; anything else comes back whole. */
-function problem(response: Response<unknown>): Record<string, unknown> {
-  if (response.errors?.length !== 1) return { errors: response.errors, data: response.data };
-  const { code, field, rule } = response.errors[0].extensions ?? {};
-  return Object.fromEntries(Object.entries({ code, field, rule }).filter(([, value]) => value !== undefined));
-}
-
-async function ask(title: string, tags = ['pagination'], token = asker.token): Promise<string> {
-  const response = await server.gql(AskQuestionDocument, { input: { title, body: 'Une question.', tags } }, token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.askQuestion.id;
-}
-
-async function answer(questionId: string, body = 'Une réponse.', token = answerer.token): Promise<string> {
-  const response = await server.gql(PostAnswerDocument, { input: { questionId, body } }, token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.postAnswer.id;
-}
-
-async function reply(answerId: string, body: string): Promise<string> {
-  const response = await server.gql(PostReplyDocument, { input: { answerId, body } }, asker.token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.postReply.id;
-}
-
-async function vote(voter: User, targetId: string, value: VoteValue): Promise<void> {
-  const response = await server.gql(VoteDocument, { input: { targetId, value } }, voter.token);
-  expect(response.errors).toBeUndefined();
-}
 
 /** Gives a post of score 0 the score `score` (-3..3), one vote per voter. */
 async function setScore(targetId: string, score: number): Promise<void> {
-  for (const voter of voters.slice(0, Math.abs(score))) await vote(voter, targetId, score > 0 ? 'UP' : 'DOWN');
+  for (const voter of voters.slice(0, Math.abs(score))) await vote(server, voter, targetId, score > 0 ? 'UP' : 'DOWN');
 }
 
 /** `count` answers to `questionId`, written one after another (so oldest first). */
 async function answers(questionId: string, count: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push(await answer(questionId, `Réponse ${i}`));
+  for (let i = 0; i < count; i++) ids.push((await answer(server, answerer, questionId, `Réponse ${i}`)).id);
   return ids;
 }
 
@@ -128,8 +94,8 @@ async function storedQuestionCount(): Promise<number> {
 
 describe('first', () => {
   it('should give BAD_USER_INPUT naming first for 0, -1 and 101 on every connection', async () => {
-    const questionId = await ask('Une question pour les bornes de first');
-    const answerId = await answer(questionId);
+    const questionId = (await ask(server, asker, { title: 'Une question pour les bornes de first' })).id;
+    const answerId = (await answer(server, answerer, questionId)).id;
     const requests = (first: number): Array<Promise<Response<unknown>>> => [
       server.gql(QuestionsDocument, { first }),
       server.gql(AnswersDocument, { id: questionId, first }),
@@ -149,7 +115,7 @@ describe('first', () => {
   });
 
   it('should accept first 1 and 100', async () => {
-    const questionId = await ask('Une question pour first 1 et 100');
+    const questionId = (await ask(server, asker, { title: 'Une question pour first 1 et 100' })).id;
     const [oldest, newest] = await answers(questionId, 2);
     const one = await answerPage(questionId, 'OLDEST', 1, null);
     expect(one.edges.map((edge) => edge.node.id)).toEqual([oldest]);
@@ -168,14 +134,14 @@ describe('first', () => {
   });
 
   it('should give 10 answers, 20 replies and 20 tags when first is omitted', async () => {
-    const questionId = await ask('Une question pour les tailles par défaut');
+    const questionId = (await ask(server, asker, { title: 'Une question pour les tailles par défaut' })).id;
     const answerIds = await answers(questionId, 11);
     const top = await server.gql(AnswersDocument, { id: questionId });
     expect(top.data?.question?.answers.edges.map((edge) => edge.node.id)).toEqual(answerIds.slice(0, 10));
     expect(top.data?.question?.answers).toMatchObject({ totalCount: 11, pageInfo: { hasNextPage: true } });
 
     const replyIds: string[] = [];
-    for (let i = 0; i < 21; i++) replyIds.push(await reply(answerIds[0], `Réplique ${i}`));
+    for (let i = 0; i < 21; i++) replyIds.push((await reply(server, asker, answerIds[0], `Réplique ${i}`)).id);
     const replies = await server.gql(RepliesDocument, { answerId: answerIds[0] });
     expect(replies.data?.node).toMatchObject({ replyCount: 21, replies: { totalCount: 21 } });
     const replyPage = replies.data?.node && 'replies' in replies.data.node ? replies.data.node.replies : null;
@@ -183,10 +149,10 @@ describe('first', () => {
     expect(replyPage?.pageInfo.hasNextPage).toBe(true);
 
     for (let i = 0; i < 5; i++) {
-      await ask(
-        `Une question aux cinq étiquettes ${i}`,
-        [1, 2, 3, 4, 5].map((n) => `defaut-${i}-${n}`),
-      );
+      await ask(server, asker, {
+        title: `Une question aux cinq étiquettes ${i}`,
+        tags: [1, 2, 3, 4, 5].map((n) => `defaut-${i}-${n}`),
+      });
     }
     const tags = await server.gql(TagsDocument, {});
     expect(tags.errors).toBeUndefined();
@@ -203,7 +169,7 @@ describe("walking a question's answers", () => {
   let written: string[];
 
   beforeAll(async () => {
-    questionId = await ask('Une question aux nombreuses réponses notées');
+    questionId = (await ask(server, asker, { title: 'Une question aux nombreuses réponses notées' })).id;
     written = await answers(questionId, scores.length);
     for (const [i, score] of scores.entries()) await setScore(written[i], score);
   });
@@ -249,7 +215,7 @@ describe("walking a question's answers", () => {
 
 describe('walking answers while they change', () => {
   it('should neither skip nor repeat an answer that did not move when votes move answers already read', async () => {
-    const questionId = await ask('Une question dont les réponses bougent');
+    const questionId = (await ask(server, asker, { title: 'Une question dont les réponses bougent' })).id;
     const [a0, a1, a2, a3, a4, a5, a6] = await answers(questionId, 7);
     await setScore(a0, 2);
     for (const id of [a1, a2, a3]) await setScore(id, 1);
@@ -257,9 +223,9 @@ describe('walking answers while they change', () => {
     const pages = await walkAnswers(questionId, 'TOP', 3, async (pagesRead) => {
       if (pagesRead !== 1) return;
       // a0 (read, first) drops to last; a1 (read) rises to first. Offset paging would skip a3.
-      await vote(voters[0], a0, 'DOWN');
-      await vote(voters[1], a0, 'DOWN');
-      await vote(voters[1], a1, 'UP');
+      await vote(server, voters[0], a0, 'DOWN');
+      await vote(server, voters[1], a0, 'DOWN');
+      await vote(server, voters[1], a1, 'UP');
     });
     expect(idsOf(pages.slice(0, 1))).toEqual([a0, a1, a2]);
     expect(idsOf(pages).filter((id) => !moved.has(id))).toEqual([a2, a3, a4, a5, a6]);
@@ -268,11 +234,12 @@ describe('walking answers while they change', () => {
   });
 
   it('should neither skip nor repeat an answer when a new one is posted during a NEWEST walk', async () => {
-    const questionId = await ask('Une question qui reçoit une réponse en cours de lecture');
+    const questionId = (await ask(server, asker, { title: 'Une question qui reçoit une réponse en cours de lecture' }))
+      .id;
     const written = await answers(questionId, 5);
     let late = '';
     const pages = await walkAnswers(questionId, 'NEWEST', 2, async (pagesRead) => {
-      if (pagesRead === 1) late = await answer(questionId, 'Arrivée en retard');
+      if (pagesRead === 1) late = (await answer(server, answerer, questionId, 'Arrivée en retard')).id;
     });
     expect(idsOf(pages)).toEqual([...written].reverse());
     expect(idsOf(pages)).not.toContain(late);
@@ -282,10 +249,10 @@ describe('walking answers while they change', () => {
 
 describe('walking replies', () => {
   it('should give replies oldest first, each once, page by page', async () => {
-    const questionId = await ask('Une question dont une réponse a des répliques');
-    const answerId = await answer(questionId);
+    const questionId = (await ask(server, asker, { title: 'Une question dont une réponse a des répliques' })).id;
+    const answerId = (await answer(server, answerer, questionId)).id;
     const replyIds: string[] = [];
-    for (let i = 0; i < 5; i++) replyIds.push(await reply(answerId, `Réplique ${i}`));
+    for (let i = 0; i < 5; i++) replyIds.push((await reply(server, asker, answerId, `Réplique ${i}`)).id);
     const seen: string[] = [];
     const hasNext: boolean[] = [];
     let after: string | null = null;
@@ -311,12 +278,13 @@ describe('questions', () => {
 
   beforeAll(async () => {
     q = [];
-    for (let i = 0; i < 4; i++) q.push(await ask(`Question ordonnée numéro ${i}`, [tag]));
+    for (let i = 0; i < 4; i++)
+      q.push((await ask(server, asker, { title: `Question ordonnée numéro ${i}`, tags: [tag] })).id);
     await setScore(q[0], 2);
     await setScore(q[1], -1);
     await setScore(q[3], 1);
     // Answering q1 makes it the most active, and takes it out of UNANSWERED.
-    await answer(q[1]);
+    await answer(server, answerer, q[1]);
   });
 
   /** The ids of `list` that are ours, in the list's order. */
@@ -366,8 +334,10 @@ describe('questions', () => {
   });
 
   it('should take a question out of UNANSWERED once answered, and back once that answer is deleted', async () => {
-    const older = await ask('Une question sans réponse, la plus ancienne', ['sans-reponse']);
-    const newer = await ask('Une question bientôt répondue', ['sans-reponse']);
+    const older = (
+      await ask(server, asker, { title: 'Une question sans réponse, la plus ancienne', tags: ['sans-reponse'] })
+    ).id;
+    const newer = (await ask(server, asker, { title: 'Une question bientôt répondue', tags: ['sans-reponse'] })).id;
     const unanswered = async (): Promise<{ ids: string[]; totalCount: number; everywhere: string[] }> => {
       const tagged = await questionList('UNANSWERED', 'sans-reponse');
       const all = await questionList('UNANSWERED');
@@ -375,7 +345,7 @@ describe('questions', () => {
       return { ids: tagged.edges.map((edge) => edge.node.id), totalCount: tagged.totalCount, everywhere };
     };
     expect(await unanswered()).toEqual({ ids: [newer, older], totalCount: 2, everywhere: [newer, older] });
-    const answerId = await answer(newer);
+    const answerId = (await answer(server, answerer, newer)).id;
     expect(await unanswered()).toEqual({ ids: [older], totalCount: 1, everywhere: [older] });
     expect((await server.gql(DeletePostDocument, { id: answerId }, answerer.token)).errors).toBeUndefined();
     expect(await unanswered()).toEqual({ ids: [newer, older], totalCount: 2, everywhere: [newer, older] });
@@ -436,8 +406,8 @@ describe('cursors', () => {
   const cursorProblem = { code: 'BAD_USER_INPUT', field: 'after', rule: 'cursor' };
 
   it('should give BAD_USER_INPUT naming after for a malformed cursor on every connection', async () => {
-    const questionId = await ask('Une question pour les curseurs mal formés');
-    const answerId = await answer(questionId);
+    const questionId = (await ask(server, asker, { title: 'Une question pour les curseurs mal formés' })).id;
+    const answerId = (await answer(server, answerer, questionId)).id;
     const forged = [
       'not-a-cursor',
       '%%%',
@@ -456,8 +426,8 @@ describe('cursors', () => {
   });
 
   it('should give BAD_USER_INPUT naming after for a cursor of another order', async () => {
-    await ask('Une question pour les curseurs croisés', ['curseurs']);
-    await ask('Une autre question pour les curseurs croisés', ['curseurs']);
+    await ask(server, asker, { title: 'Une question pour les curseurs croisés', tags: ['curseurs'] });
+    await ask(server, asker, { title: 'Une autre question pour les curseurs croisés', tags: ['curseurs'] });
     const newest = await server.gql(QuestionsDocument, { first: 1, orderBy: 'NEWEST' });
     const cursor = newest.data!.questions.pageInfo.endCursor!;
     expect(problem(await server.gql(QuestionsDocument, { first: 1, after: cursor, orderBy: 'TOP' }))).toEqual(
@@ -467,7 +437,7 @@ describe('cursors', () => {
       cursorProblem,
     );
 
-    const questionId = await ask('Une question pour les curseurs de réponses');
+    const questionId = (await ask(server, asker, { title: 'Une question pour les curseurs de réponses' })).id;
     await answers(questionId, 2);
     const oldest = await answerPage(questionId, 'OLDEST', 1, null);
     const top = await server.gql(AnswersDocument, {
@@ -480,7 +450,8 @@ describe('cursors', () => {
   });
 
   it('should give BAD_USER_INPUT naming after for a cursor of another list in the same order', async () => {
-    const questionId = await ask('Une question pour les curseurs venus d’une autre liste');
+    const questionId = (await ask(server, asker, { title: 'Une question pour les curseurs venus d’une autre liste' }))
+      .id;
     await answers(questionId, 2);
     const newest = await server.gql(QuestionsDocument, { first: 1, orderBy: 'NEWEST' });
     const questionCursor = newest.data!.questions.pageInfo.endCursor;
@@ -496,10 +467,16 @@ describe('cursors', () => {
 
 describe('tags', () => {
   beforeAll(async () => {
-    await ask('Innovation sociale, premier exemple', ['innovation', 'innovation-sociale', 'inclusion']);
-    await ask('Innovation sociale, second exemple', ['Innovation', 'innovation-sociale']);
-    await ask('Innovation, troisième exemple', ['innovation', 'innovateur']);
-    await ask('Une question sur les outils innovants', ['innovant', 'innobox']);
+    await ask(server, asker, {
+      title: 'Innovation sociale, premier exemple',
+      tags: ['innovation', 'innovation-sociale', 'inclusion'],
+    });
+    await ask(server, asker, {
+      title: 'Innovation sociale, second exemple',
+      tags: ['Innovation', 'innovation-sociale'],
+    });
+    await ask(server, asker, { title: 'Innovation, troisième exemple', tags: ['innovation', 'innovateur'] });
+    await ask(server, asker, { title: 'Une question sur les outils innovants', tags: ['innovant', 'innobox'] });
   });
 
   it('should autocomplete a prefix, most used first, ties by name', async () => {
@@ -559,11 +536,12 @@ describe('user(username)', () => {
   it("should page through a user's questions and answers, newest first, with totalCount", async () => {
     const writer = await server.signUp('Writer_pages');
     const asked: string[] = [];
-    for (let i = 0; i < 3; i++) asked.push(await ask(`Question numéro ${i} de Writer`, ['auteur'], writer.token));
-    const otherQuestion = await ask('Une question à laquelle Writer répond');
+    for (let i = 0; i < 3; i++)
+      asked.push((await ask(server, writer, { title: `Question numéro ${i} de Writer`, tags: ['auteur'] })).id);
+    const otherQuestion = (await ask(server, asker, { title: 'Une question à laquelle Writer répond' })).id;
     const answered = [
-      await answer(otherQuestion, 'Une', writer.token),
-      await answer(otherQuestion, 'Deux', writer.token),
+      (await answer(server, writer, otherQuestion, 'Une')).id,
+      (await answer(server, writer, otherQuestion, 'Deux')).id,
     ];
 
     const first = await server.gql(UserPostsPageDocument, { username: 'writer_PAGES', first: 2 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AcceptAnswerDocument,
-  AskQuestionDocument,
   DeletePostDocument,
   EditPostDocument,
   FollowQuestionDocument,
@@ -12,9 +11,9 @@ import {
   VoteDocument,
   type ThreadPermissionsQuery,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
-
-type User = Awaited<ReturnType<TestServer['signUp']>>;
+import { answer, ask, reply, type User } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 let asker: User;
@@ -28,7 +27,6 @@ beforeAll(async () => {
     ['Asker_pol', 'Answerer_pol', 'Replier_pol', 'Stranger_pol'].map((name) => server.signUp(name)),
   );
 });
-afterAll(() => server.close());
 
 interface Thread {
   question: string;
@@ -38,25 +36,13 @@ interface Thread {
 
 /** A fresh thread, so that each mutation is tried on posts nothing else touched. */
 async function thread(withAnswer = true): Promise<Thread> {
-  const asked = await server.gql(
-    AskQuestionDocument,
-    { input: { title: 'Qui peut faire quoi ici ?', body: 'La question.', tags: ['droits'] } },
-    asker.token,
-  );
-  const question = asked.data!.askQuestion.id;
+  const question = (
+    await ask(server, asker, { title: 'Qui peut faire quoi ici ?', body: 'La question.', tags: ['droits'] })
+  ).id;
   if (!withAnswer) return { question, answer: null, reply: null };
-  const answered = await server.gql(
-    PostAnswerDocument,
-    { input: { questionId: question, body: 'La réponse.' } },
-    answerer.token,
-  );
-  const answer = answered.data!.postAnswer.id;
-  const replied = await server.gql(
-    PostReplyDocument,
-    { input: { answerId: answer, body: 'Une réplique.' } },
-    replier.token,
-  );
-  return { question, answer, reply: replied.data!.postReply.id };
+  const answerId = (await answer(server, answerer, question, 'La réponse.')).id;
+  const replyId = (await reply(server, replier, answerId, 'Une réplique.')).id;
+  return { question, answer: answerId, reply: replyId };
 }
 
 type Question = NonNullable<ThreadPermissionsQuery['question']>;
@@ -194,7 +180,7 @@ describe('what the viewer may do', () => {
     const statementsFor = async (answers: number) => {
       const ids = await thread();
       for (let i = 1; i < answers; i += 1) {
-        await server.gql(PostAnswerDocument, { input: { questionId: ids.question, body: `n° ${i}` } }, answerer.token);
+        await answer(server, answerer, ids.question, `n° ${i}`);
       }
       server.sql.length = 0;
       await permissions(ids, stranger.token);

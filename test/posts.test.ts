@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AcceptAnswerDocument,
   AskQuestionDocument,
@@ -14,13 +14,13 @@ import {
   UserPostsPageDocument,
   UserProfileDocument,
   VoteDocument,
-  type AskQuestionInput,
   type PostSnapshotQuery,
-  type VoteValue,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
-
-type User = Awaited<ReturnType<TestServer['signUp']>>;
+import { answer, aQuestion, ask, reply, vote, type User } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { globalId } from './support/ids.js';
+import { problem } from './support/responses.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 let alice: User;
@@ -33,56 +33,12 @@ beforeAll(async () => {
   bob = await server.signUp('Bob_posts');
   carol = await server.signUp('Carol_posts');
 });
-afterAll(() => server.close());
 
 const REL = 'rel="nofollow noopener noreferrer"';
-
-const aQuestion: AskQuestionInput = {
-  title: 'Comment financer une coopérative ?',
-  body: 'Bonjour à tous, des pistes ?',
-  tags: ['financement'],
-};
-
-/**
- * The code, field and rule of the only error of a response (absent ones are left out); anything
- * else (no error, several) comes back whole, so that a failing `toEqual` shows what happened.
- */
-function problem(response: Response<unknown>): Record<string, unknown> {
-  if (response.errors?.length !== 1) return { errors: response.errors, data: response.data };
-  const { code, field, rule } = response.errors[0].extensions ?? {};
-  return Object.fromEntries(Object.entries({ code, field, rule }).filter(([, value]) => value !== undefined));
-}
-
-function globalId(type: string, rowId: number): string {
-  return Buffer.from(`${type}:${rowId}`).toString('base64url');
-}
 
 /** Every start tag in an HTML string (escaped text such as `&lt;img …&gt;` is not a tag). */
 function startTags(html: string): string[] {
   return html.match(/<[a-z][^>]*>/gi) ?? [];
-}
-
-async function ask(token: string, input: Partial<AskQuestionInput> = {}) {
-  const response = await server.gql(AskQuestionDocument, { input: { ...aQuestion, ...input } }, token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.askQuestion;
-}
-
-async function answer(token: string, questionId: string, body = 'Voici une réponse.') {
-  const response = await server.gql(PostAnswerDocument, { input: { questionId, body } }, token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.postAnswer;
-}
-
-async function reply(token: string, answerId: string, body = 'Merci pour la réponse.') {
-  const response = await server.gql(PostReplyDocument, { input: { answerId, body } }, token);
-  expect(response.errors).toBeUndefined();
-  return response.data!.postReply;
-}
-
-async function vote(token: string, targetId: string, value: VoteValue) {
-  const response = await server.gql(VoteDocument, { input: { targetId, value } }, token);
-  expect(response.errors).toBeUndefined();
 }
 
 async function reputationsOf(usernames: string[]): Promise<number[]> {
@@ -139,8 +95,8 @@ describe('asking a question', () => {
   });
 
   it('should accept titles of exactly 10 and 200 characters, storing them trimmed', async () => {
-    expect((await ask(alice.token, { title: `  ${'a'.repeat(10)}  ` })).title).toBe('a'.repeat(10));
-    expect((await ask(alice.token, { title: 'é'.repeat(200) })).title).toBe('é'.repeat(200));
+    expect((await ask(server, alice, { title: `  ${'a'.repeat(10)}  ` })).title).toBe('a'.repeat(10));
+    expect((await ask(server, alice, { title: 'é'.repeat(200) })).title).toBe('é'.repeat(200));
   });
 
   it('should refuse an empty body, a body of blanks only and a body over 30,000 characters', async () => {
@@ -158,7 +114,7 @@ describe('asking a question', () => {
 
   it('should accept a body of exactly 30,000 characters, counting characters rather than bytes', async () => {
     const body = 'é'.repeat(30_000);
-    expect((await ask(alice.token, { body })).body).toBe(body);
+    expect((await ask(server, alice, { body })).body).toBe(body);
   });
 
   it('should count characters outside the Basic Multilingual Plane as one each', async () => {
@@ -183,7 +139,7 @@ describe('asking a question', () => {
     const six = ['un', 'deux', 'trois', 'quatre', 'cinq', 'six'];
     const tooMany = await server.gql(AskQuestionDocument, { input: { ...aQuestion, tags: six } }, alice.token);
     expect(problem(tooMany)).toEqual({ code: 'BAD_USER_INPUT', field: 'tags', rule: 'count' });
-    const five = await ask(alice.token, { tags: six.slice(0, 5) });
+    const five = await ask(server, alice, { tags: six.slice(0, 5) });
     expect(five.tags.map((tag) => tag.name)).toEqual(['un', 'deux', 'trois', 'quatre', 'cinq']);
   });
 
@@ -195,17 +151,17 @@ describe('asking a question', () => {
   });
 
   it('should trim, lower-case and deduplicate tags before counting them', async () => {
-    const question = await ask(alice.token, { tags: [' Innovation ', 'innovation'] });
+    const question = await ask(server, alice, { tags: [' Innovation ', 'innovation'] });
     expect(question.tags).toEqual([{ name: 'innovation', questionCount: 1 }]);
-    const deduplicated = await ask(alice.token, { tags: ['a1', 'A1', 'b2', 'c3', 'd4', 'e5'] });
+    const deduplicated = await ask(server, alice, { tags: ['a1', 'A1', 'b2', 'c3', 'd4', 'e5'] });
     expect(deduplicated.tags.map((tag) => tag.name)).toEqual(['a1', 'b2', 'c3', 'd4', 'e5']);
   });
 });
 
 describe('answering and replying', () => {
   it('should answer a question by its id', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id, 'Essayez le financement participatif.');
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id, 'Essayez le financement participatif.');
     expect(posted).toMatchObject({
       __typename: 'Answer',
       body: 'Essayez le financement participatif.',
@@ -217,8 +173,8 @@ describe('answering and replying', () => {
   });
 
   it("should give BAD_USER_INPUT naming questionId when answering an answer's id", async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
     const response = await server.gql(
       PostAnswerDocument,
       { input: { questionId: posted.id, body: 'Non.' } },
@@ -238,14 +194,14 @@ describe('answering and replying', () => {
   });
 
   it("should give BAD_USER_INPUT naming answerId when replying to a question's id", async () => {
-    const question = await ask(alice.token);
+    const question = await ask(server, alice);
     const response = await server.gql(PostReplyDocument, { input: { answerId: question.id, body: 'Non.' } }, bob.token);
     expect(problem(response)).toEqual({ code: 'BAD_USER_INPUT', field: 'answerId', rule: 'idType' });
   });
 
   it('should give UNAUTHENTICATED for every write without a token, and write nothing', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
     const before = await questionIds();
     const attempts: Array<Promise<Response<unknown>>> = [
       server.gql(AskQuestionDocument, { input: aQuestion }),
@@ -266,30 +222,30 @@ describe('answering and replying', () => {
 
 describe('bodyHTML', () => {
   it('should render Markdown', async () => {
-    const question = await ask(alice.token, { body: '**gras** et *italique*' });
+    const question = await ask(server, alice, { body: '**gras** et *italique*' });
     expect(question.bodyHTML).toBe('<p><strong>gras</strong> et <em>italique</em></p>\n');
   });
 
   it('should never give a script tag, an img tag or a javascript: link', async () => {
-    const question = await ask(alice.token, { body: '<script>alert(1)</script>' });
+    const question = await ask(server, alice, { body: '<script>alert(1)</script>' });
     expect(startTags(question.bodyHTML)).toEqual(['<p>']);
     expect(question.bodyHTML).not.toMatch(/<script/i);
-    const image = await answer(bob.token, question.id, '<img src=x onerror=alert(1)>');
+    const image = await answer(server, bob, question.id, '<img src=x onerror=alert(1)>');
     expect(startTags(image.bodyHTML)).toEqual(['<p>']);
     expect(image.bodyHTML).not.toMatch(/<img/i);
-    const link = await answer(bob.token, question.id, '[x](javascript:alert(1))');
+    const link = await answer(server, bob, question.id, '[x](javascript:alert(1))');
     expect(link.bodyHTML).not.toMatch(/href\s*=\s*["']?\s*javascript:/i);
     expect(startTags(link.bodyHTML).filter((tag) => tag.startsWith('<a'))).toEqual([]);
   });
 
   it('should link a bare www address with rel nofollow noopener noreferrer', async () => {
-    const question = await ask(alice.token, { body: "Voir www.avise.org/annuaire pour l'annuaire." });
+    const question = await ask(server, alice, { body: "Voir www.avise.org/annuaire pour l'annuaire." });
     expect(startTags(question.bodyHTML)).toEqual(['<p>', `<a ${REL} href="http://www.avise.org/annuaire">`]);
     expect(question.bodyHTML).toContain('>www.avise.org/annuaire</a>');
   });
 
   it("should link an existing user's @username and list them in mentions; an unknown @nobody stays text", async () => {
-    const question = await ask(alice.token, { body: 'Merci @carol_posts et @nobody !' });
+    const question = await ask(server, alice, { body: 'Merci @carol_posts et @nobody !' });
     expect(question.bodyHTML).toBe(
       `<p>Merci <a ${REL} href="/users/Carol_posts" class="mention">@carol_posts</a> et @nobody !</p>\n`,
     );
@@ -298,7 +254,7 @@ describe('bodyHTML', () => {
 
   it('should give the body back exactly as written', async () => {
     const body = '  Première ligne  \n\n* un point\n*   deux\n\n```\ncode  \n```\n\n';
-    const question = await ask(alice.token, { body });
+    const question = await ask(server, alice, { body });
     expect(question.body).toBe(body);
     expect((await questionSnapshot(question.id)).body).toBe(body);
   });
@@ -306,8 +262,8 @@ describe('bodyHTML', () => {
 
 describe('editPost', () => {
   it("should let the author change a post's body, with bodyHTML, mentions and updatedAt following", async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id, 'Premier jet, merci @alice_posts.');
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id, 'Premier jet, merci @alice_posts.');
     expect(posted.mentions).toEqual([{ username: 'Alice_posts' }]);
     const edited = await server.gql(
       EditPostDocument,
@@ -330,7 +286,7 @@ describe('editPost', () => {
   });
 
   it("should let the author change a question's title and tags, moving the tag counts", async () => {
-    const question = await ask(alice.token, { tags: ['edition-avant'] });
+    const question = await ask(server, alice, { tags: ['edition-avant'] });
     const edited = await server.gql(
       EditPostDocument,
       { input: { id: question.id, title: '  Un titre tout neuf  ', tags: [' Edition-Apres ', 'autre'] } },
@@ -353,7 +309,7 @@ describe('editPost', () => {
   });
 
   it("should give FORBIDDEN when editing another user's post, and change nothing", async () => {
-    const question = await ask(alice.token, { tags: ['interdit'] });
+    const question = await ask(server, alice, { tags: ['interdit'] });
     const before = await questionSnapshot(question.id);
     const response = await server.gql(
       EditPostDocument,
@@ -365,16 +321,16 @@ describe('editPost', () => {
   });
 
   it('should give UNAUTHENTICATED when editing anonymously', async () => {
-    const question = await ask(alice.token);
+    const question = await ask(server, alice);
     const response = await server.gql(EditPostDocument, { input: { id: question.id, body: 'Anonyme' } });
     expect(problem(response)).toEqual({ code: 'UNAUTHENTICATED' });
     expect((await questionSnapshot(question.id)).body).toBe(aQuestion.body);
   });
 
   it('should give BAD_USER_INPUT when giving a title or tags to an answer or a reply', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id, 'Réponse intacte');
-    const replied = await reply(alice.token, posted.id, 'Réplique intacte');
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id, 'Réponse intacte');
+    const replied = await reply(server, alice, posted.id, 'Réplique intacte');
     const titled = await server.gql(
       EditPostDocument,
       { input: { id: posted.id, body: 'Changé', title: 'Un titre de réponse' } },
@@ -388,7 +344,7 @@ describe('editPost', () => {
   });
 
   it('should give BAD_USER_INPUT when the input changes nothing', async () => {
-    const question = await ask(alice.token);
+    const question = await ask(server, alice);
     const empty = await server.gql(EditPostDocument, { input: { id: question.id } }, alice.token);
     expect(problem(empty)).toEqual({ code: 'BAD_USER_INPUT', field: 'input', rule: 'empty' });
     const nulls = await server.gql(
@@ -400,7 +356,7 @@ describe('editPost', () => {
   });
 
   it('should apply the limits of creation to an edit', async () => {
-    const question = await ask(alice.token, { tags: ['limites'] });
+    const question = await ask(server, alice, { tags: ['limites'] });
     const before = await questionSnapshot(question.id);
     const edits = [
       { input: { id: question.id, title: `  ${'x'.repeat(9)}  ` }, expected: { field: 'title', rule: 'length' } },
@@ -421,8 +377,8 @@ describe('editPost', () => {
 
 describe('deletePost', () => {
   it("should give FORBIDDEN when deleting another user's post, which stays", async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
     expect(problem(await server.gql(DeletePostDocument, { id: question.id }, bob.token))).toEqual({
       code: 'FORBIDDEN',
     });
@@ -434,7 +390,7 @@ describe('deletePost', () => {
   });
 
   it('should return the id of a deleted question, which then reads as null by question and node', async () => {
-    const question = await ask(alice.token, { tags: ['supprime'] });
+    const question = await ask(server, alice, { tags: ['supprime'] });
     const deleted = await server.gql(DeletePostDocument, { id: question.id }, alice.token);
     expect(deleted.errors).toBeUndefined();
     expect(deleted.data).toEqual({ deletePost: question.id });
@@ -446,10 +402,10 @@ describe('deletePost', () => {
   });
 
   it('should take a deleted answer out of its question, with the replies under it', async () => {
-    const question = await ask(alice.token);
-    const kept = await answer(bob.token, question.id, 'Je reste');
-    const gone = await answer(bob.token, question.id, 'Je pars');
-    const replies = [await reply(alice.token, gone.id, 'Première'), await reply(carol.token, gone.id, 'Seconde')];
+    const question = await ask(server, alice);
+    const kept = await answer(server, bob, question.id, 'Je reste');
+    const gone = await answer(server, bob, question.id, 'Je pars');
+    const replies = [await reply(server, alice, gone.id, 'Première'), await reply(server, carol, gone.id, 'Seconde')];
     const deleted = await server.gql(DeletePostDocument, { id: gone.id }, bob.token);
     expect(deleted.data).toEqual({ deletePost: gone.id });
     const read = await questionSnapshot(question.id);
@@ -463,10 +419,10 @@ describe('deletePost', () => {
   });
 
   it('should take a deleted reply out of its answer', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
-    const kept = await reply(alice.token, posted.id, 'Je reste');
-    const gone = await reply(alice.token, posted.id, 'Je pars');
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
+    const kept = await reply(server, alice, posted.id, 'Je reste');
+    const gone = await reply(server, alice, posted.id, 'Je pars');
     expect((await server.gql(DeletePostDocument, { id: gone.id }, alice.token)).data).toEqual({ deletePost: gone.id });
     expect(await answerSnapshot(posted.id)).toMatchObject({
       replyCount: 1,
@@ -477,8 +433,8 @@ describe('deletePost', () => {
   });
 
   it('should give NOT_FOUND when deleting a post twice, or editing or answering it once deleted', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
     expect((await server.gql(DeletePostDocument, { id: posted.id }, bob.token)).errors).toBeUndefined();
     expect(problem(await server.gql(DeletePostDocument, { id: posted.id }, bob.token))).toEqual({ code: 'NOT_FOUND' });
     const edit = await server.gql(EditPostDocument, { input: { id: posted.id, body: 'Trop tard' } }, bob.token);
@@ -497,8 +453,8 @@ describe('deletePost', () => {
   });
 
   it('should clear acceptedAnswer when the accepted answer is deleted', async () => {
-    const question = await ask(alice.token);
-    const posted = await answer(bob.token, question.id);
+    const question = await ask(server, alice);
+    const posted = await answer(server, bob, question.id);
     expect((await server.gql(AcceptAnswerDocument, { answerId: posted.id }, alice.token)).errors).toBeUndefined();
     expect((await questionSnapshot(question.id)).acceptedAnswer).toEqual({ id: posted.id });
     expect((await server.gql(DeletePostDocument, { id: posted.id }, bob.token)).errors).toBeUndefined();
@@ -512,13 +468,13 @@ describe('deletePost', () => {
 
   it("should take the scores of a deleted question and of everything under it off their authors' reputation", async () => {
     const dave = await server.signUp('Dave_posts');
-    const question = await ask(dave.token);
-    const posted = await answer(bob.token, question.id);
-    const replied = await reply(carol.token, posted.id);
-    await vote(alice.token, question.id, 'UP');
-    await vote(alice.token, posted.id, 'UP');
-    await vote(dave.token, posted.id, 'UP');
-    await vote(alice.token, replied.id, 'DOWN');
+    const question = await ask(server, dave);
+    const posted = await answer(server, bob, question.id);
+    const replied = await reply(server, carol, posted.id);
+    await vote(server, alice, question.id, 'UP');
+    await vote(server, alice, posted.id, 'UP');
+    await vote(server, dave, posted.id, 'UP');
+    await vote(server, alice, replied.id, 'DOWN');
     const reputations = await reputationsOf(['Dave_posts', 'Bob_posts', 'Carol_posts']);
     expect((await server.gql(DeletePostDocument, { id: question.id }, dave.token)).errors).toBeUndefined();
     expect(await reputationsOf(['Dave_posts', 'Bob_posts', 'Carol_posts'])).toEqual([
@@ -533,11 +489,11 @@ describe('deletePost', () => {
   it('should leave deleted posts out of questions and out of user(username){questions,answers}', async () => {
     const erin = await server.signUp('Erin_posts');
     const frank = await server.signUp('Frank_posts');
-    const kept = await ask(erin.token, { title: 'Une question qui reste' });
-    const gone = await ask(erin.token, { title: 'Une question qui part' });
-    const keptAnswer = await answer(frank.token, kept.id, 'Réponse qui reste');
-    const goneAnswer = await answer(frank.token, kept.id, 'Réponse qui part');
-    const underGone = await answer(frank.token, gone.id, 'Réponse emportée avec sa question');
+    const kept = await ask(server, erin, { title: 'Une question qui reste' });
+    const gone = await ask(server, erin, { title: 'Une question qui part' });
+    const keptAnswer = await answer(server, frank, kept.id, 'Réponse qui reste');
+    const goneAnswer = await answer(server, frank, kept.id, 'Réponse qui part');
+    const underGone = await answer(server, frank, gone.id, 'Réponse emportée avec sa question');
     const before = await questionIds();
     expect((await server.gql(DeletePostDocument, { id: gone.id }, erin.token)).errors).toBeUndefined();
     expect((await server.gql(DeletePostDocument, { id: goneAnswer.id }, frank.token)).errors).toBeUndefined();
@@ -556,9 +512,9 @@ describe('deletePost', () => {
 
 describe('acceptAnswer', () => {
   async function thread() {
-    const question = await ask(alice.token);
-    const first = await answer(bob.token, question.id, 'Première réponse');
-    const second = await answer(carol.token, question.id, 'Seconde réponse');
+    const question = await ask(server, alice);
+    const first = await answer(server, bob, question.id, 'Première réponse');
+    const second = await answer(server, carol, question.id, 'Seconde réponse');
     return { question, first, second };
   }
 

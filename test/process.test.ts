@@ -1,8 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killServices, startService, type ServiceProcess } from './support/process.js';
+import type { ServiceProcess } from './support/process.js';
+import { leave, startService } from './support/servers.js';
 
 let dataDir: string;
 
@@ -15,11 +16,6 @@ async function questionsOf(url: string): Promise<unknown> {
   return response.json();
 }
 
-afterAll(async () => {
-  killServices();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
 /** The service on its own embedded database in `dataDir`. */
 function start(): Promise<ServiceProcess> {
   return startService({ DATABASE_URL: undefined, DATA_DIR: dataDir });
@@ -28,6 +24,7 @@ function start(): Promise<ServiceProcess> {
 describe('the service process (npm start)', () => {
   it('should start on an embedded database with the demo thread, stop on SIGTERM, and find its data again', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'thread-start-'));
+    leave(() => rm(dataDir, { recursive: true, force: true }));
     await chmod(dataDir, 0o755);
 
     const first = await start();

@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -14,7 +14,9 @@ import {
 } from './generated/operations.js';
 import { loadConfig } from '../src/config.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { answer, ask } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { leave, startTestServer } from './support/servers.js';
 
 const redisUp = await redisAnswers();
 if (!redisUp)
@@ -37,18 +39,14 @@ beforeAll(async () => {
     startTestServer({ rateLimits: { loginFailuresPerIpPerDay: 5 } }),
   ]);
   if (redisUp) {
+    leave(async () => {
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    });
     const options = { redisUrl, rateLimits: { rateLimitPrefix: redisPrefix } };
     shared.push(...(await Promise.all([startTestServer(options), startTestServer(options)])));
-  }
-});
-
-afterAll(async () => {
-  await Promise.all([server, strict, ...shared].filter(Boolean).map((each) => each.close()));
-  if (redisUp) {
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
   }
 });
 
@@ -183,14 +181,12 @@ describe('failed log-ins per address', () => {
 describe('writes per user', () => {
   it('should let a user post 30 times a minute, questions, answers and replies together, and refuse the rest', async () => {
     const [poster, asker] = await Promise.all([server.signUp(), server.signUp()]);
-    const asked = await server.gql(
-      AskQuestionDocument,
-      { input: { title: 'Combien de messages par minute ?', body: 'Une question.', tags: ['limites'] } },
-      asker.token,
-    );
-    const questionId = asked.data!.askQuestion.id;
-    const answered = await server.gql(PostAnswerDocument, { input: { questionId, body: 'Réponse 0' } }, poster.token);
-    const answerId = answered.data!.postAnswer.id;
+    const { id: questionId } = await ask(server, asker, {
+      title: 'Combien de messages par minute ?',
+      body: 'Une question.',
+      tags: ['limites'],
+    });
+    const { id: answerId } = await answer(server, poster, questionId, 'Réponse 0');
 
     // 1 answer so far, then 30 at once: exactly 29 more get through, whatever their order.
     const writes = Array.from({ length: 30 }, (_, i) => {
@@ -225,12 +221,11 @@ describe('writes per user', () => {
 
   it('should let a user vote 300 times a minute and refuse the 301st', async () => {
     const [voter, author] = await Promise.all([server.signUp(), server.signUp()]);
-    const asked = await server.gql(
-      AskQuestionDocument,
-      { input: { title: 'Combien de votes par minute ?', body: 'Une question.', tags: ['limites'] } },
-      author.token,
-    );
-    const targetId = asked.data!.askQuestion.id;
+    const { id: targetId } = await ask(server, author, {
+      title: 'Combien de votes par minute ?',
+      body: 'Une question.',
+      tags: ['limites'],
+    });
 
     // Repeating a vote changes nothing, but each one counts. Sent 20 at a time: they queue on the
     // post's row lock, and a queue of 301 could outlast the statement timeout on a busy machine.
@@ -265,20 +260,16 @@ describe('two instances sharing one Redis', () => {
 describe('the query budget of an address', () => {
   it('should spend each operation’s cost and refuse the request past the minute’s budget with 429 and retryAfter', async () => {
     const budget = await startTestServer({ rateLimits: { queryCostPerMinute: 400 } });
-    try {
-      // The thread page costs 183 (see test/limits.test.ts): two fit in 400, the third does not.
-      const page = {
-        query: print(ThreadViewDocument),
-        variables: { id: Buffer.from('Question:1').toString('base64url') },
-      };
-      expect((await budget.post(page)).status).toBe(200);
-      expect((await budget.post(page)).status).toBe(200);
-      const refused = await budget.post(page);
-      expect(refused.status).toBe(429);
-      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
-      expect(refused.data).toBeUndefined();
-    } finally {
-      await budget.close();
-    }
+    // The thread page costs 183 (see test/query-limits.test.ts): two fit in 400, the third does not.
+    const page = {
+      query: print(ThreadViewDocument),
+      variables: { id: Buffer.from('Question:1').toString('base64url') },
+    };
+    expect((await budget.post(page)).status).toBe(200);
+    expect((await budget.post(page)).status).toBe(200);
+    const refused = await budget.post(page);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(refused.data).toBeUndefined();
   });
 });

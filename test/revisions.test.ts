@@ -1,34 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AskQuestionDocument,
   DeletePostDocument,
   EditPostDocument,
   PostAnswerDocument,
   PostHistoryDocument,
   type EditPostInput,
 } from './generated/operations.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import { ask, type User } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { rowIdOf } from './support/ids.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
-let alice: Awaited<ReturnType<TestServer['signUp']>>;
-let bob: Awaited<ReturnType<TestServer['signUp']>>;
+let alice: User;
+let bob: User;
 
 beforeAll(async () => {
   server = await startTestServer();
   alice = await server.signUp('Alice_rev');
   bob = await server.signUp('Bob_rev');
 });
-afterAll(() => server.close());
 
-async function ask(body = 'Première version de la question.') {
-  const response = await server.gql(
-    AskQuestionDocument,
-    { input: { title: 'Comment tenir un historique ?', body, tags: ['histoire', 'edition'] } },
-    alice.token,
-  );
-  expect(response.errors).toBeUndefined();
-  return response.data!.askQuestion;
-}
+/** The question whose history the tests write: its title, body and tags are asserted. */
+const historyQuestion = {
+  title: 'Comment tenir un historique ?',
+  body: 'Première version de la question.',
+  tags: ['histoire', 'edition'],
+};
 
 async function edit(input: EditPostInput, token = alice.token) {
   const response = await server.gql(EditPostDocument, { input }, token);
@@ -51,7 +49,7 @@ async function bodies(id: string): Promise<string[]> {
 
 /** Moves a post's creation and its revisions `minutes` into the past, as if time had gone by. */
 async function ageBy(id: string, minutes: number): Promise<void> {
-  const rowId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+  const rowId = rowIdOf(id);
   const shift = `interval '${minutes} minutes'`;
   await server.db.query(`UPDATE post SET created_at = created_at - ${shift} WHERE id = $1`, [rowId]);
   await server.db.query(`UPDATE post_revision SET created_at = created_at - ${shift} WHERE post_id = $1`, [rowId]);
@@ -59,7 +57,7 @@ async function ageBy(id: string, minutes: number): Promise<void> {
 
 describe('revisions', () => {
   it('should keep the post as written as its first revision, with its title, tags and author', async () => {
-    const question = await ask();
+    const question = await ask(server, alice, historyQuestion);
     const post = await history(question.id);
     expect(post).toMatchObject({
       editedAt: null,
@@ -82,7 +80,7 @@ describe('revisions', () => {
   });
 
   it('should add a revision for an edit at once, then fold edits within 5 minutes into it', async () => {
-    const question = await ask('v1');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'v1' });
     await edit({ id: question.id, body: 'v2' });
     expect(await bodies(question.id)).toEqual(['v2', 'v1']);
     await edit({ id: question.id, body: 'v3', title: 'Un titre corrigé ici' });
@@ -98,7 +96,7 @@ describe('revisions', () => {
   });
 
   it('should add a revision once the newest is older than 5 minutes, and mark the post edited', async () => {
-    const question = await ask('v1');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'v1' });
     await ageBy(question.id, 10);
     const before = Date.now();
     await edit({ id: question.id, body: 'v2', tags: ['histoire'] });
@@ -118,7 +116,7 @@ describe('revisions', () => {
   });
 
   it('should never fold an edit into the original, however soon', async () => {
-    const question = await ask('original');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'original' });
     await edit({ id: question.id, body: 'first edit' });
     await ageBy(question.id, 6);
     await edit({ id: question.id, body: 'second edit' });
@@ -127,7 +125,7 @@ describe('revisions', () => {
   });
 
   it('should keep an answer’s revisions without title or tags, rendered with its mentions', async () => {
-    const question = await ask();
+    const question = await ask(server, alice, historyQuestion);
     const answered = await server.gql(
       PostAnswerDocument,
       { input: { questionId: question.id, body: 'Voir https://example.org' } },
@@ -146,7 +144,7 @@ describe('revisions', () => {
   });
 
   it('should page through revisions newest first with cursors', async () => {
-    const question = await ask('r1');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'r1' });
     for (const body of ['r2', 'r3', 'r4']) {
       await edit({ id: question.id, body });
       await ageBy(question.id, 6);
@@ -164,13 +162,13 @@ describe('revisions', () => {
   });
 
   it('should record both of two concurrent edits: the later commit is the post, the earlier in the history', async () => {
-    const question = await ask('base');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'base' });
     await edit({ id: question.id, body: 'typo fix' });
     // Past the grace window, so that the first edit to commit is a revision of its own too.
     await ageBy(question.id, 6);
     const rowId = Number(Buffer.from(question.id, 'base64url').toString().split(':')[1]);
     // Hold the thread's lock so that both edits begin before either commits.
-    const holder = server.db.createQueryRunner();
+    const holder = server.db.typeorm.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
     await holder.query('SELECT id FROM post WHERE id = $1 FOR UPDATE', [rowId]);
@@ -195,7 +193,7 @@ describe('revisions', () => {
   });
 
   it('should expose no revisions of a deleted post', async () => {
-    const question = await ask('to be deleted');
+    const question = await ask(server, alice, { ...historyQuestion, body: 'to be deleted' });
     await edit({ id: question.id, body: 'edited before deletion' });
     const answered = await server.gql(
       PostAnswerDocument,
@@ -211,7 +209,7 @@ describe('revisions', () => {
 
   it('should read the revisions of every answer on a page in one statement, whatever their number', async () => {
     const statementsFor = async (answers: number) => {
-      const question = await ask();
+      const question = await ask(server, alice, historyQuestion);
       for (let i = 0; i < answers; i += 1) {
         const answered = await server.gql(
           PostAnswerDocument,

@@ -3,8 +3,8 @@ import { buildASTSchema, findBreakingChanges, Kind, parse, type GraphQLSchema } 
 import { readFileSync } from 'node:fs';
 import { createRealtime } from '../src/realtime/pubsub.js';
 import { buildThreadSchema, printSortedSchema } from '../src/schema.js';
+import { contractFiles } from './support/contract.js';
 
-const contractPath = new URL('../../shared/api-contract.graphql', import.meta.url);
 const committedPath = new URL('../schema/schema.graphql', import.meta.url);
 
 /**
@@ -18,7 +18,7 @@ const notYetServed = {
 
 /** The contract less what `notYetServed` names. */
 function contractSoFar(): GraphQLSchema {
-  const contract = parse(readFileSync(contractPath, 'utf8'));
+  const contract = parse(readFileSync(contractFiles.contract, 'utf8'));
   const definitions = contract.definitions
     .filter((definition) => !('name' in definition && notYetServed.types.includes(definition.name?.value ?? '')))
     .map((definition) =>

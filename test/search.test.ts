@@ -1,20 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { importDemoThread } from '../src/demo/import-demo.js';
 import { parseSeedThread } from '../src/demo/seed-thread.js';
 import {
-  AskQuestionDocument,
   DeletePostDocument,
   EditPostDocument,
   LogInDocument,
-  PostAnswerDocument,
   PostReplyDocument,
   QuestionsDocument,
   SearchDocument,
   SearchPageDocument,
   type SearchQuery,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { answer, ask, type User } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { problem } from './support/responses.js';
+import { startTestServer } from './support/servers.js';
 
 type Edge = SearchQuery['search']['edges'][number];
 
@@ -50,47 +51,23 @@ function labelsOf(edges: readonly Edge[]): string[] {
   return edges.map((edge) => label({ author: edge.node.author.username, body: edge.node.body })).sort();
 }
 
-/** The code, field and rule of the only error of a response; anything else comes back whole. */
-function problem(response: Response<unknown>): Record<string, unknown> {
-  if (response.errors?.length !== 1) return { errors: response.errors, data: response.data };
-  const { code, field, rule } = response.errors[0].extensions ?? {};
-  return Object.fromEntries(Object.entries({ code, field, rule }).filter(([, value]) => value !== undefined));
-}
-
 const social = (folded: string) => /social|sociaux/.test(folded);
 const entrepreneur = (folded: string) => /\bentrepreneurs?\b/.test(folded);
 
 let server: TestServer;
-let author: Awaited<ReturnType<TestServer['signUp']>>;
+let author: User;
 
 beforeAll(async () => {
   server = await startTestServer();
   await importDemoThread(server.db, server.services, { password: 'demo-password' });
   author = await server.signUp('Search_author');
 });
-afterAll(() => server.close());
 
 /** Searches anonymously; fails the test on any error. */
 async function search(query: string, first = 100, after?: string): Promise<SearchQuery['search']> {
   const response = await server.gql(SearchDocument, { query, first, after });
   expect(response.errors).toBeUndefined();
   return response.data!.search;
-}
-
-async function ask(title: string, body: string): Promise<string> {
-  const { data, errors } = await server.gql(
-    AskQuestionDocument,
-    { input: { title, body, tags: ['recherche'] } },
-    author.token,
-  );
-  expect(errors).toBeUndefined();
-  return data!.askQuestion.id;
-}
-
-async function answer(questionId: string, body: string): Promise<string> {
-  const { data, errors } = await server.gql(PostAnswerDocument, { input: { questionId, body } }, author.token);
-  expect(errors).toBeUndefined();
-  return data!.postAnswer.id;
 }
 
 describe('search on the demo thread', () => {
@@ -217,8 +194,19 @@ describe('search on the demo thread', () => {
 
 describe('search and writes', () => {
   it('should escape the body in the snippet: no raw <script>, only <mark> tags', async () => {
-    const questionId = await ask('Une question sur la sécurité', 'Rien de spécial ici.');
-    await answer(questionId, 'Attention <script>alert("zorglub")</script> au zorglub & à <b>ses amis</b>.');
+    const questionId = (
+      await ask(server, author, {
+        title: 'Une question sur la sécurité',
+        body: 'Rien de spécial ici.',
+        tags: ['recherche'],
+      })
+    ).id;
+    await answer(
+      server,
+      author,
+      questionId,
+      'Attention <script>alert("zorglub")</script> au zorglub & à <b>ses amis</b>.',
+    );
     const [edge] = (await search('zorglub')).edges;
     expect(edge.node.__typename).toBe('Answer');
     expect(edge.snippet).toContain('<mark>zorglub</mark>');
@@ -229,15 +217,33 @@ describe('search and writes', () => {
   });
 
   it('should rank a question whose title matches above an older answer whose body matches once', async () => {
-    const first = await ask('Une question sans le mot cherché', 'Un corps sans rapport.');
-    const olderAnswer = await answer(first, 'Il paraît que le quokka sourit toujours.');
-    const titled = await ask('Le quokka est-il un animal heureux ?', 'Je me demande, tout simplement.');
+    const first = (
+      await ask(server, author, {
+        title: 'Une question sans le mot cherché',
+        body: 'Un corps sans rapport.',
+        tags: ['recherche'],
+      })
+    ).id;
+    const olderAnswer = (await answer(server, author, first, 'Il paraît que le quokka sourit toujours.')).id;
+    const titled = (
+      await ask(server, author, {
+        title: 'Le quokka est-il un animal heureux ?',
+        body: 'Je me demande, tout simplement.',
+        tags: ['recherche'],
+      })
+    ).id;
     const found = await search('quokka');
     expect(found.nodes.map((node) => node.id)).toEqual([titled, olderAnswer]);
   });
 
   it('should find an edited post by its new title and body, and no longer by the words it lost', async () => {
-    const questionId = await ask('Le pangolin dort-il ?', 'Le pangolin se roule en boule.');
+    const questionId = (
+      await ask(server, author, {
+        title: 'Le pangolin dort-il ?',
+        body: 'Le pangolin se roule en boule.',
+        tags: ['recherche'],
+      })
+    ).id;
     const edited = await server.gql(
       EditPostDocument,
       { input: { id: questionId, title: 'Le tatou dort-il ?', body: 'Le tatou creuse des terriers.' } },
@@ -266,8 +272,14 @@ describe('search and writes', () => {
   });
 
   it('should leave out the answers and replies of a deleted question', async () => {
-    const questionId = await ask('Qui connaît le zygomorphe ?', 'Le zygomorphe intrigue.');
-    const answerId = await answer(questionId, 'Un zygomorphe, voyons.');
+    const questionId = (
+      await ask(server, author, {
+        title: 'Qui connaît le zygomorphe ?',
+        body: 'Le zygomorphe intrigue.',
+        tags: ['recherche'],
+      })
+    ).id;
+    const answerId = (await answer(server, author, questionId, 'Un zygomorphe, voyons.')).id;
     const reply = await server.gql(
       PostReplyDocument,
       { input: { answerId, body: 'Zygomorphes, au pluriel.' } },

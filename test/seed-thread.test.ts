@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { parseSeedThread } from '../src/demo/seed-thread.js';
 
-// The project's copy of shared/seed-thread.txt (test/demo.test.ts checks that the two agree).
+// The project's copy of the shared seed thread (.ci/run checks it against ../shared when present).
 const seedText = readFileSync(new URL('../src/demo/seed-thread.txt', import.meta.url), 'utf8');
 
 describe('parseSeedThread', () => {

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import { startTestServer, type TestServer } from './support/harness.js';
-import { nextMessage, rawSocket, socketClosed } from './support/ws.js';
+import type { TestServer } from './support/harness.js';
+import { rawSocket, startTestServer } from './support/servers.js';
+import { nextMessage, socketClosed } from './support/ws.js';
 
 let server: TestServer;
 /** Bounded by bytes alone: its pending-events bound is out of reach. */
 let byBytes: TestServer;
-const sockets: WebSocket[] = [];
 beforeAll(async () => {
   // Small bounds, so a few hundred large messages are enough to reach them.
   server = await startTestServer({ socketLimits: { pendingEventsPerOperation: 50 } });
@@ -15,15 +15,10 @@ beforeAll(async () => {
     socketLimits: { pendingEventsPerOperation: 1_000_000, bufferedBytesPerSocket: 100_000 },
   });
 });
-afterAll(async () => {
-  for (const socket of sockets) socket.terminate();
-  await Promise.all([server.close(), byBytes.close()]);
-});
 
 /** A bare socket, acknowledged, with a `replyAdded` operation on `questionId` for each of `ids`. */
 async function watchReplies(on: TestServer, questionId: string, ids: string[]): Promise<WebSocket> {
   const socket = rawSocket(on.url);
-  sockets.push(socket);
   await new Promise((open) => socket.once('open', open));
   socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
   expect((await nextMessage(socket)).type).toBe('connection_ack');
@@ -91,7 +86,6 @@ describe("a socket's bytes", () => {
 
   it('should not compress messages (permessage-deflate), even when the client offers it', async () => {
     const socket = rawSocket(byBytes.url);
-    sockets.push(socket);
     await new Promise((open) => socket.once('open', open));
     expect(socket.extensions).toBe('');
   });

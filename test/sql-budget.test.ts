@@ -1,20 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { QuestionsDocument, ThreadViewDocument } from './generated/operations.js';
 import { createLoaders } from '../src/loaders/index.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import { threadEventState } from '../src/realtime/outbox.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import type { User } from './support/actions.js';
+import type { TestServer } from './support/harness.js';
+import { globalId } from './support/ids.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
-let reader: Awaited<ReturnType<TestServer['signUp']>>;
-let authors: Array<Awaited<ReturnType<TestServer['signUp']>>>;
+let reader: User;
+let authors: Array<User>;
 let small: string;
 let large: string;
 
 /** What a client sends to vote: the new score back, nothing more to read. */
 const voteMutation = 'mutation ($input: VoteInput!) { vote(input: $input) { id score } }';
-
-const toGlobal = (type: string, rowId: number) => Buffer.from(`${type}:${rowId}`).toString('base64url');
 
 /** A thread of `answers` answers with `replies` replies each, every post voted on by the reader. */
 async function thread(answers: number, replies: number): Promise<string> {
@@ -33,7 +34,7 @@ async function thread(answers: number, replies: number): Promise<string> {
       ),
     );
   }
-  return toGlobal('Question', question.rowId);
+  return globalId('Question', question.rowId);
 }
 
 /** The statements the server runs to answer one operation. */
@@ -51,7 +52,6 @@ beforeAll(async () => {
   small = await thread(1, 1);
   large = await thread(100, 20);
 }, 180_000);
-afterAll(() => server.close());
 
 describe('the SQL budget', () => {
   it('should read the thread page in at most 6 statements, as many for 1 answer as for 100 answers of 20 replies', async () => {
@@ -221,7 +221,7 @@ describe('a question read with the answers its query asks for', () => {
       }),
     ]);
     const absent = await read(`query ($id: ID!) { question(id: $id) { answers { ${page} } } }`, {
-      id: toGlobal('Question', 987654),
+      id: globalId('Question', 987654),
     });
     expect(absent.errors).toBeUndefined();
     expect(absent.data?.question).toBeNull();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from 'graphql-ws';
-import type WebSocket from 'ws';
 import { pruneEvents, threadEventState } from '../src/realtime/outbox.js';
 import { createRealtime } from '../src/realtime/pubsub.js';
 import { threadEventStream } from '../src/realtime/stream.js';
@@ -8,10 +7,8 @@ import type { ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics
 import {
   AcceptAnswerDocument,
   AnswerAddedDocument,
-  AskQuestionDocument,
   DeletePostDocument,
   EditPostDocument,
-  PostAnswerDocument,
   PostReplyDocument,
   ReplyAddedDocument,
   ScoreChangedDocument,
@@ -26,49 +23,39 @@ import {
   type ThreadEventsSubscription,
   type VoteValue,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { answer, ask, reply, vote, type User } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { rowIdOf } from './support/ids.js';
+import { rawSocket, startTestServer, wsClient } from './support/servers.js';
 import {
   closeCodeOf,
   cutConnection,
   failureOf,
   nextMessage,
-  rawSocket,
   socketClosed,
   watch,
   whenLive,
-  wsClient,
   type Watch,
 } from './support/ws.js';
 
-type User = Awaited<ReturnType<TestServer['signUp']>>;
 type ThreadEvent = ThreadEventsSubscription['threadEvents'];
 
 let server: TestServer;
 /** Writes the probes that tell when a subscription listens (see `whenLive`). */
 let prober: User;
-const clients: Client[] = [];
-const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
   prober = await server.signUp();
 });
 
-afterAll(async () => {
-  for (const socket of sockets) socket.terminate();
-  await Promise.all(clients.map((client) => client.dispose()));
-  await server.close();
-});
-
 function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
 }
 
-/** A graphql-ws client disposed of after the file. */
+/** A graphql-ws client as `user`, or anonymous. */
 function connect(user?: User, options: Parameters<typeof wsClient>[2] = {}): Client {
-  const client = wsClient(server.url, user?.token, options);
-  clients.push(client);
-  return client;
+  return wsClient(server.url, user?.token, options);
 }
 
 function dataOf<T>(response: Response<T>): T {
@@ -80,25 +67,9 @@ function codeOf(response: Response<unknown>): unknown {
   return response.errors?.[0]?.extensions?.code;
 }
 
-async function ask(user: User): Promise<string> {
-  const input = { title: 'Comment attirer des entrepreneurs ?', body: 'Bonjour', tags: ['reseau'] };
-  return dataOf(await server.gql(AskQuestionDocument, { input }, user.token)).askQuestion.id;
-}
-
-async function answer(user: User, questionId: string, body = 'Une réponse') {
-  return dataOf(await server.gql(PostAnswerDocument, { input: { questionId, body } }, user.token)).postAnswer;
-}
-
-async function reply(user: User, answerId: string, body = 'Une précision') {
-  return dataOf(await server.gql(PostReplyDocument, { input: { answerId, body } }, user.token)).postReply;
-}
-
-function vote(user: User, targetId: string, value: VoteValue) {
+/** Sends a vote and returns the response, refused or not. */
+function tryVote(user: User, targetId: string, value: VoteValue) {
   return server.gql(VoteDocument, { input: { targetId, value } }, user.token);
-}
-
-async function voted(user: User, targetId: string, value: VoteValue) {
-  return dataOf(await vote(user, targetId, value)).vote;
 }
 
 function edit(user: User, id: string, body: string) {
@@ -111,11 +82,6 @@ function remove(user: User, id: string) {
 
 function accept(user: User, answerId: string) {
   return server.gql(AcceptAnswerDocument, { answerId }, user.token);
-}
-
-/** The row id inside a global id. */
-function rowIdOf(globalId: string): number {
-  return Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
 }
 
 /** The cursor of the thread's event number `seq`; `cursorAt(q, 0)` replays the whole thread. */
@@ -162,7 +128,7 @@ async function step<T>(w: Watch<T>, write: () => Promise<unknown>, count = 1): P
 /** Probes answerAdded watchers: an answer of the prober. */
 function answerProbe(questionId: string) {
   return async () => {
-    const { id } = await answer(prober, questionId, 'Une sonde');
+    const { id } = await answer(server, prober, questionId, 'Une sonde');
     return (data: AnswerAddedSubscription) => data.answerAdded.id === id;
   };
 }
@@ -170,7 +136,7 @@ function answerProbe(questionId: string) {
 /** Probes replyAdded watchers: a reply of the prober. */
 function replyProbe(answerId: string) {
   return async () => {
-    const { id } = await reply(prober, answerId, 'Une sonde');
+    const { id } = await reply(server, prober, answerId, 'Une sonde');
     return (data: ReplyAddedSubscription) => data.replyAdded.id === id;
   };
 }
@@ -178,7 +144,7 @@ function replyProbe(answerId: string) {
 /** Probes scoreChanged watchers: an up-vote on the question by a new user, so each probe's score is new. */
 function voteProbe(questionId: string) {
   return async () => {
-    const { score } = await voted(await server.signUp(), questionId, 'UP');
+    const { score } = await vote(server, await server.signUp(), questionId, 'UP');
     return (data: { scoreChanged: { score: number; post: { id: string } } }) =>
       data.scoreChanged.post.id === questionId && data.scoreChanged.score === score;
   };
@@ -187,7 +153,7 @@ function voteProbe(questionId: string) {
 /** Probes a live threadEvents watcher: a reply of the prober, under `answerId`. */
 function eventProbe(answerId: string) {
   return async () => {
-    const { id } = await reply(prober, answerId, 'Une sonde');
+    const { id } = await reply(server, prober, answerId, 'Une sonde');
     return (data: ThreadEventsSubscription) =>
       data.threadEvents.kind === 'REPLY_ADDED' && data.threadEvents.postId === id;
   };
@@ -196,11 +162,11 @@ function eventProbe(answerId: string) {
 describe('answerAdded', () => {
   it('should push an answer posted in the thread, resolved for the watcher', async () => {
     const [asker, answerer] = await Promise.all([server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const watching = watch(connect(answerer), AnswerAddedDocument, { questionId });
     await whenLive([watching], answerProbe(questionId));
 
-    const posted = await answer(answerer, questionId, 'Une réponse');
+    const posted = await answer(server, answerer, questionId, 'Une réponse');
     const [pushed] = await watching.next(1);
     expect(pushed.data?.answerAdded).toEqual({
       id: posted.id,
@@ -217,17 +183,17 @@ describe('answerAdded', () => {
 describe('replyAdded', () => {
   it('should push every reply of the thread, under any of its answers, in commit order', async () => {
     const [asker, first, second] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const answerA = await answer(first, questionId, 'Réponse A');
-    const answerB = await answer(second, questionId, 'Réponse B');
+    const questionId = (await ask(server, asker)).id;
+    const answerA = await answer(server, first, questionId, 'Réponse A');
+    const answerB = await answer(server, second, questionId, 'Réponse B');
     const watching = watch(connect(first), ReplyAddedDocument, { questionId });
     await whenLive([watching], replyProbe(answerA.id));
 
-    const underA = await reply(second, answerA.id, 'Sous A');
+    const underA = await reply(server, second, answerA.id, 'Sous A');
     await watching.next(1);
-    const underB = await reply(asker, answerB.id, 'Sous B');
+    const underB = await reply(server, asker, answerB.id, 'Sous B');
     await watching.next(2);
-    const ownUnderB = await reply(first, answerB.id, 'Encore sous B');
+    const ownUnderB = await reply(server, first, answerB.id, 'Encore sous B');
     await watching.next(3);
 
     expect(watching.results.map((result) => result.data?.replyAdded)).toEqual([
@@ -259,17 +225,17 @@ describe('replyAdded', () => {
 describe('scoreChanged', () => {
   it('should push the new score of the question, of an answer and of a reply, with the viewer vote', async () => {
     const [asker, answerer, voter] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const posted = await answer(answerer, questionId);
-    const replied = await reply(asker, posted.id);
+    const questionId = (await ask(server, asker)).id;
+    const posted = await answer(server, answerer, questionId);
+    const replied = await reply(server, asker, posted.id);
     const watching = watch(connect(voter), ScoreChangedDocument, { questionId });
     await whenLive([watching], voteProbe(questionId));
-    const questionScore = (await voted(voter, questionId, 'UP')).score;
+    const questionScore = (await vote(server, voter, questionId, 'UP')).score;
     await watching.next(1);
 
-    await step(watching, () => voted(voter, posted.id, 'DOWN'));
-    await step(watching, () => voted(voter, replied.id, 'UP'));
-    await step(watching, () => voted(voter, replied.id, 'NONE'));
+    await step(watching, () => vote(server, voter, posted.id, 'DOWN'));
+    await step(watching, () => vote(server, voter, replied.id, 'UP'));
+    await step(watching, () => vote(server, voter, replied.id, 'NONE'));
 
     expect(watching.results.map((result) => result.data?.scoreChanged)).toEqual([
       {
@@ -284,14 +250,14 @@ describe('scoreChanged', () => {
 
   it('should push nothing for a vote that changes nothing', async () => {
     const [asker, voter] = await Promise.all([server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const watching = watch(connect(voter), ScoreChangedDocument, { questionId });
     await whenLive([watching], voteProbe(questionId));
-    const { score } = await voted(voter, questionId, 'UP');
+    const { score } = await vote(server, voter, questionId, 'UP');
     await watching.next(1);
 
-    await voted(voter, questionId, 'UP');
-    await voted(voter, questionId, 'DOWN');
+    await vote(server, voter, questionId, 'UP');
+    await vote(server, voter, questionId, 'DOWN');
     await watching.next(2);
 
     expect(watching.results.map((result) => result.data?.scoreChanged.score)).toEqual([score, score - 2]);
@@ -299,7 +265,7 @@ describe('scoreChanged', () => {
 
   it("should give a watcher that is behind each post's last score, skipping the steps between, and every other event", async () => {
     const asker = await server.signUp();
-    const questionId = rowIdOf(await ask(asker));
+    const questionId = rowIdOf((await ask(server, asker)).id);
     const { lastSeq } = (await threadEventState(server.db, questionId))!;
     const realtime = await createRealtime();
     const at = new Date().toISOString();
@@ -349,14 +315,14 @@ describe('scoreChanged', () => {
 describe('threadEvents', () => {
   it('should push every kind of change, with the score of SCORE_CHANGED and a null post once deleted', async () => {
     const [asker, first, second] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const events = threadEvents(connect(asker), questionId);
     let answerId = '';
     let replyId = '';
-    await step(events, async () => (answerId = (await answer(first, questionId, 'Première réponse')).id));
-    await step(events, async () => (replyId = (await reply(second, answerId, 'Une remarque')).id));
-    await step(events, () => voted(second, answerId, 'UP'));
-    await step(events, () => voted(first, questionId, 'DOWN'));
+    await step(events, async () => (answerId = (await answer(server, first, questionId, 'Première réponse')).id));
+    await step(events, async () => (replyId = (await reply(server, second, answerId, 'Une remarque')).id));
+    await step(events, () => vote(server, second, answerId, 'UP'));
+    await step(events, () => vote(server, first, questionId, 'DOWN'));
     await step(events, async () => dataOf(await edit(first, answerId, 'Réponse corrigée')));
     await step(events, async () => dataOf(await edit(asker, questionId, 'Bonjour à tous')));
     await step(events, async () => dataOf(await accept(asker, answerId)));
@@ -403,9 +369,9 @@ describe('threadEvents', () => {
 
   it('should push ANSWER_UNACCEPTED of the old answer then ANSWER_ACCEPTED of the new one when another is accepted', async () => {
     const [asker, first, second] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const firstId = (await answer(first, questionId)).id;
-    const secondId = (await answer(second, questionId)).id;
+    const questionId = (await ask(server, asker)).id;
+    const firstId = (await answer(server, first, questionId)).id;
+    const secondId = (await answer(server, second, questionId)).id;
     const events = watch(connect(), ThreadEventsWithAcceptanceDocument, { questionId, after: cursorAt(questionId, 2) });
 
     await step(events, async () => dataOf(await accept(asker, firstId)));
@@ -431,10 +397,10 @@ describe('threadEvents', () => {
 
   it('should never push the events of another thread, on any subscription', async () => {
     const [asker, first, second] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const watched = await ask(asker);
-    const other = await ask(asker);
-    const watchedAnswer = await answer(first, watched);
-    const otherAnswer = await answer(first, other);
+    const watched = (await ask(server, asker)).id;
+    const other = (await ask(server, asker)).id;
+    const watchedAnswer = await answer(server, first, watched);
+    const otherAnswer = await answer(server, first, other);
     const client = connect(second);
     const events = threadEvents(client, watched);
     const answers = watch(client, AnswerAddedDocument, { questionId: watched });
@@ -445,18 +411,18 @@ describe('threadEvents', () => {
     await whenLive([scores], voteProbe(watched));
     const otherEvents = threadEvents(connect(), other);
 
-    const otherReply = await reply(second, otherAnswer.id);
-    await voted(second, otherAnswer.id, 'UP');
-    await voted(second, other, 'DOWN');
+    const otherReply = await reply(server, second, otherAnswer.id);
+    await vote(server, second, otherAnswer.id, 'UP');
+    await vote(server, second, other, 'DOWN');
     dataOf(await edit(first, otherAnswer.id, 'Modifiée'));
     dataOf(await accept(asker, otherAnswer.id));
     dataOf(await remove(second, otherReply.id));
-    const otherLate = await answer(second, other);
+    const otherLate = await answer(server, second, other);
     await otherEvents.next(8);
 
-    const sentinelAnswer = await answer(second, watched, 'Sentinelle');
-    const sentinelReply = await reply(second, watchedAnswer.id, 'Sentinelle');
-    const sentinelVote = await voted(second, watchedAnswer.id, 'UP');
+    const sentinelAnswer = await answer(server, second, watched, 'Sentinelle');
+    const sentinelReply = await reply(server, second, watchedAnswer.id, 'Sentinelle');
+    const sentinelVote = await vote(server, second, watchedAnswer.id, 'UP');
     await Promise.all([answers.next(1), replies.next(1), scores.next(1)]);
     expect(answers.results.map((result) => result.data?.answerAdded.id)).toEqual([sentinelAnswer.id]);
     expect(replies.results.map((result) => result.data?.replyAdded.id)).toEqual([sentinelReply.id]);
@@ -492,9 +458,9 @@ describe('threadEvents', () => {
   it('should deliver each of 200 concurrent writes exactly once, numbered 1..N in commit order, the same to every watcher', async () => {
     const asker = await server.signUp();
     const crowd = await Promise.all(Array.from({ length: 20 }, () => server.signUp()));
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const answers: string[] = [];
-    for (const author of crowd.slice(0, 4)) answers.push((await answer(author, questionId)).id);
+    for (const author of crowd.slice(0, 4)) answers.push((await answer(server, author, questionId)).id);
     const replayed = threadEvents(connect(asker), questionId);
     const live = threadEvents(connect(), questionId, null);
     let probes = 0;
@@ -507,7 +473,7 @@ describe('threadEvents', () => {
 
     const targets = [questionId, ...answers];
     const votes = crowd.flatMap((user, i) =>
-      targets.map((target, t) => () => vote(user, target, (i + t) % 2 === 0 ? 'UP' : 'DOWN')),
+      targets.map((target, t) => () => tryVote(user, target, (i + t) % 2 === 0 ? 'UP' : 'DOWN')),
     );
     const replies = Array.from(
       { length: 100 },
@@ -529,7 +495,7 @@ describe('threadEvents', () => {
     await replayed.next(total, 15_000);
     await live.next(succeeded, 15_000);
     // A write after the burst must be the very next event: nothing was duplicated at the end.
-    const sentinel = await reply(asker, answers[1], 'Sentinelle');
+    const sentinel = await reply(server, asker, answers[1], 'Sentinelle');
     await Promise.all([replayed.next(total + 1), live.next(succeeded + 1)]);
 
     const all = summary(replayed, questionId);
@@ -551,14 +517,14 @@ describe('threadEvents', () => {
 
   it('should publish nothing for a rolled-back write', async () => {
     const [asker, author, other] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const kept = await answer(author, questionId, 'Gardée');
-    const gone = await answer(author, questionId, 'Supprimée');
+    const questionId = (await ask(server, asker)).id;
+    const kept = await answer(server, author, questionId, 'Gardée');
+    const gone = await answer(server, author, questionId, 'Supprimée');
     dataOf(await remove(author, gone.id));
     const events = threadEvents(connect(other), questionId);
     await events.next(3);
 
-    expect(codeOf(await vote(author, kept.id, 'UP'))).toBe('FORBIDDEN');
+    expect(codeOf(await tryVote(author, kept.id, 'UP'))).toBe('FORBIDDEN');
     expect(codeOf(await edit(other, kept.id, 'Pas la mienne'))).toBe('FORBIDDEN');
     expect(codeOf(await remove(other, kept.id))).toBe('FORBIDDEN');
     expect(
@@ -566,7 +532,7 @@ describe('threadEvents', () => {
     ).toBe('NOT_FOUND');
     expect(codeOf(await accept(other, kept.id))).toBe('FORBIDDEN');
     expect(codeOf(await accept(asker, gone.id))).toBe('NOT_FOUND');
-    const after = await reply(other, kept.id, 'Enfin');
+    const after = await reply(server, other, kept.id, 'Enfin');
     await events.next(4);
 
     expect(summary(events, questionId)).toEqual([
@@ -591,26 +557,26 @@ describe('resuming threadEvents', () => {
       server.signUp(),
       server.signUp(),
     ]);
-    const questionId = await ask(asker);
-    const posted = await answer(author, questionId);
+    const questionId = (await ask(server, asker)).id;
+    const posted = await answer(server, author, questionId);
     const client = connect(watcher);
     const first = threadEvents(client, questionId);
     await first.next(1);
-    await step(first, () => voted(watcher, posted.id, 'UP'));
+    await step(first, () => vote(server, watcher, posted.id, 'UP'));
     const lastSeen = eventsOf(first.results)[1].cursor;
 
     const closed = closeCodeOf(client);
     cutConnection(client);
     await closed;
-    const missedReply = await reply(watcher, posted.id, 'Pendant la coupure');
+    const missedReply = await reply(server, watcher, posted.id, 'Pendant la coupure');
     dataOf(await edit(author, posted.id, 'Corrigée pendant la coupure'));
-    await voted(author, questionId, 'UP');
+    await vote(server, author, questionId, 'UP');
 
     const resumed = threadEvents(connect(watcher), questionId, lastSeen);
     // Writes racing with the replay: each must come once, after the missed ones.
-    await Promise.all([voted(voter, questionId, 'DOWN'), voted(voter, posted.id, 'UP')]);
+    await Promise.all([vote(server, voter, questionId, 'DOWN'), vote(server, voter, posted.id, 'UP')]);
     await resumed.next(5);
-    const sentinel = await reply(author, posted.id, 'Sentinelle');
+    const sentinel = await reply(server, author, posted.id, 'Sentinelle');
     await resumed.next(6);
 
     const events = summary(resumed, questionId);
@@ -628,10 +594,10 @@ describe('resuming threadEvents', () => {
 
   it('should give BAD_USER_INPUT on after for a cursor of another thread, garbage or a number past the thread', async () => {
     const [asker, author] = await Promise.all([server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const otherId = await ask(asker);
-    await answer(author, questionId);
-    await answer(author, otherId);
+    const questionId = (await ask(server, asker)).id;
+    const otherId = (await ask(server, asker)).id;
+    await answer(server, author, questionId);
+    await answer(server, author, otherId);
     const client = connect();
     const otherEvents = threadEvents(client, otherId);
     const [otherEvent] = await otherEvents.next(1);
@@ -646,10 +612,10 @@ describe('resuming threadEvents', () => {
 
   it('should give BAD_USER_INPUT (rule cursorExpired) for a cursor older than the events kept, and resume from the newest pruned one', async () => {
     const [asker, author, voter] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
-    const posted = await answer(author, questionId);
-    await voted(voter, posted.id, 'UP');
-    await reply(voter, posted.id);
+    const questionId = (await ask(server, asker)).id;
+    const posted = await answer(server, author, questionId);
+    await vote(server, voter, posted.id, 'UP');
+    await reply(server, voter, posted.id);
     const client = connect(voter);
     const events = threadEvents(client, questionId);
     const cursors = (await events.next(3)).map((result) => result.data!.threadEvents.cursor);
@@ -682,21 +648,21 @@ describe('deleted posts', () => {
       server.signUp(),
       server.signUp(),
     ]);
-    const questionId = await ask(asker);
-    const posted = await answer(author, questionId);
-    const replied = await reply(voter, posted.id);
+    const questionId = (await ask(server, asker)).id;
+    const posted = await answer(server, author, questionId);
+    const replied = await reply(server, voter, posted.id);
     const client = connect(voter);
     const scores = watch(client, ScoreChangedDocument, { questionId });
     await whenLive([scores], voteProbe(questionId));
     const events = threadEvents(client, questionId, null);
     await whenLive([events], eventProbe(posted.id));
 
-    await step(scores, () => voted(voter, posted.id, 'UP'));
+    await step(scores, () => vote(server, voter, posted.id, 'UP'));
     await events.next(1);
     await step(events, async () => dataOf(await remove(author, posted.id)));
-    expect(codeOf(await vote(late, posted.id, 'UP'))).toBe('NOT_FOUND');
-    expect(codeOf(await vote(late, replied.id, 'UP'))).toBe('NOT_FOUND');
-    const sentinel = await voted(late, questionId, 'DOWN');
+    expect(codeOf(await tryVote(late, posted.id, 'UP'))).toBe('NOT_FOUND');
+    expect(codeOf(await tryVote(late, replied.id, 'UP'))).toBe('NOT_FOUND');
+    const sentinel = await vote(server, late, questionId, 'DOWN');
     await scores.next(2);
     await events.next(3);
 
@@ -732,14 +698,14 @@ describe('viewer-specific fields', () => {
       server.signUp(),
       server.signUp(),
     ]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const sockets = [connect(author), connect(earlyVoter), connect()];
     const answerWatches = sockets.map((client) => watch(client, AnswerAddedDocument, { questionId }));
     const scoreWatches = sockets.map((client) => watch(client, ScoreChangedDocument, { questionId }));
     await whenLive(answerWatches, answerProbe(questionId));
     await whenLive(scoreWatches, voteProbe(questionId));
 
-    const posted = await answer(author, questionId, 'Ma réponse');
+    const posted = await answer(server, author, questionId, 'Ma réponse');
     const added = await Promise.all(answerWatches.map(async (w) => (await w.next(1))[0].data?.answerAdded));
     expect(added.map((a) => [a?.id, a?.viewerCanEdit, a?.viewerVote])).toEqual([
       [posted.id, true, null],
@@ -747,9 +713,9 @@ describe('viewer-specific fields', () => {
       [posted.id, false, null],
     ]);
 
-    await voted(earlyVoter, posted.id, 'UP');
+    await vote(server, earlyVoter, posted.id, 'UP');
     await Promise.all(scoreWatches.map((w) => w.next(1)));
-    await voted(thirdVoter, posted.id, 'UP');
+    await vote(server, thirdVoter, posted.id, 'UP');
     await Promise.all(scoreWatches.map((w) => w.next(2)));
 
     const pushed = scoreWatches.map((w) => w.results.map((result) => result.data?.scoreChanged));
@@ -775,13 +741,13 @@ describe('transport', () => {
 
   it('should let an anonymous socket watch a thread', async () => {
     const [asker, author] = await Promise.all([server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const client = connect();
     const answers = watch(client, AnswerAddedDocument, { questionId });
     await whenLive([answers], answerProbe(questionId));
     const events = threadEvents(client, questionId);
 
-    const posted = await answer(author, questionId, 'Pour tout le monde');
+    const posted = await answer(server, author, questionId, 'Pour tout le monde');
     const [pushed] = await answers.next(1);
     expect(pushed.data?.answerAdded).toMatchObject({ id: posted.id, viewerCanEdit: false, viewerVote: null });
     expect(await events.until((result) => result.data?.threadEvents.postId === posted.id, 5000)).toBe(true);
@@ -794,13 +760,11 @@ describe('transport', () => {
 
   it('should close the socket with 4408 when connection_init does not come within 3 s', async () => {
     const socket = rawSocket(server.url);
-    sockets.push(socket);
     expect(await socketClosed(socket)).toBe(4408);
   });
 
   it('should serve a message of 60 KiB and close with 1009 the socket that sends one over 64 KiB', async () => {
     const socket = rawSocket(server.url);
-    sockets.push(socket);
     await new Promise((open) => socket.once('open', open));
     socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
     expect((await nextMessage(socket)).type).toBe('connection_ack');
@@ -829,10 +793,10 @@ describe('transport', () => {
 
   it('should refuse the 51st simultaneous subscription of a socket with BAD_USER_INPUT (rule perSocket) while the 50 others keep working', async () => {
     const [asker, author] = await Promise.all([server.signUp(), server.signUp()]);
-    const questionId = await ask(asker);
+    const questionId = (await ask(server, asker)).id;
     const client = connect();
     const watches = Array.from({ length: 50 }, () => threadEvents(client, questionId));
-    await answer(author, questionId);
+    await answer(server, author, questionId);
     // Each of the 50 gets the event, or says how the server ended it.
     const outcomes = await Promise.all(
       watches.map(async (w) =>
@@ -853,7 +817,7 @@ describe('transport', () => {
     expect(errors.map((error) => error.extensions)).toEqual([
       expect.objectContaining({ code: 'BAD_USER_INPUT', rule: 'perSocket' }),
     ]);
-    await answer(author, questionId);
+    await answer(server, author, questionId);
     await Promise.all(watches.map((w) => w.next(2)));
     expect(watches.map((w) => w.results.length)).toEqual(Array(50).fill(2));
   });
@@ -875,7 +839,7 @@ describe('transport', () => {
 
   it("should give BAD_USER_INPUT on questionId when it is an Answer's id", async () => {
     const [asker, author] = await Promise.all([server.signUp(), server.signUp()]);
-    const posted = await answer(author, await ask(asker));
+    const posted = await answer(server, author, (await ask(server, asker)).id);
     const client = connect();
     const watches = [
       watch(client, AnswerAddedDocument, { questionId: posted.id }),
@@ -896,10 +860,10 @@ describe('fan-out', () => {
   it('should run the same statements to deliver one event to 20 watchers as to 1', async () => {
     const asker = await server.signUp();
     const author = await server.signUp();
-    const questionId = await ask(asker);
-    const posted = await answer(author, questionId);
+    const questionId = (await ask(server, asker)).id;
+    const posted = await answer(server, author, questionId);
     const signedIn = await Promise.all(Array.from({ length: 10 }, () => server.signUp()));
-    for (const user of signedIn.slice(1, 4)) await voted(user, posted.id, 'UP');
+    for (const user of signedIn.slice(1, 4)) await vote(server, user, posted.id, 'UP');
     const first = watch(connect(signedIn[0]), ScoreChangedWithAuthorDocument, { questionId });
     await whenLive([first], voteProbe(questionId));
 
@@ -907,7 +871,7 @@ describe('fan-out', () => {
     const deliver = async (watches: Array<Watch<unknown>>) => {
       const voter = await server.signUp();
       server.sql.length = 0;
-      await voted(voter, posted.id, 'UP');
+      await vote(server, voter, posted.id, 'UP');
       await Promise.all(watches.map((w) => w.next(1)));
       return [...server.sql];
     };

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AskQuestionDocument, ThreadPageDocument } from './generated/operations.js';
-import { startTestServer, type TestServer } from './support/harness.js';
+import type { TestServer } from './support/harness.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server.close());
 
 describe('a thread', () => {
   it('should serve a question that was just asked', async () => {

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { parseTimestamptz } from '../src/db/timestamps.js';
-import { createTestDatabase } from './support/harness.js';
+import { createTestDatabase, leave } from './support/servers.js';
 
 const parseAnyTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let client: pg.Client;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  const database = await createTestDatabase();
   // Text out, so both parsers see what the server prints.
   client = new pg.Client({ connectionString: database.url, types: { getTypeParser: () => (text: string) => text } });
   await client.connect();
-});
-
-afterAll(async () => {
-  await client?.end();
-  await database?.drop();
+  leave(() => client.end());
 });
 
 /** What PostgreSQL prints for `values` in time zone `zone`. */

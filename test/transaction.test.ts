@@ -1,35 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Database, Transaction } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
-import { preparedInTransaction } from '../src/db/prepared.js';
-import { inTransaction } from '../src/db/transaction.js';
-import { createTestDatabase } from './support/harness.js';
+import { createTestDatabase, leave } from './support/servers.js';
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let db: DataSource;
+let db: Database;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  const database = await createTestDatabase();
   db = await openDatabase({ url: database.url });
+  leave(() => db.destroy());
   await db.query('CREATE TABLE lock_probe (id integer PRIMARY KEY)');
   await db.query('INSERT INTO lock_probe VALUES (1), (2)');
 });
 
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
-
-describe('inTransaction', () => {
+describe('Database.transaction', () => {
   it('should run again a transaction that a prepared statement found deadlocked, so both writers succeed', async () => {
     const attempts = { a: 0, b: 0 };
     let firstLocks = 0;
     let bothLocked: () => void = () => undefined;
     const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
-    const lock = (m: Parameters<Parameters<typeof inTransaction>[1]>[0], id: number) =>
-      preparedInTransaction(m, 'SELECT id FROM lock_probe WHERE id = $1 FOR UPDATE', [id]);
+    const lock = (m: Transaction, id: number) => m.prepared('SELECT id FROM lock_probe WHERE id = $1 FOR UPDATE', [id]);
     const writer = (name: 'a' | 'b', first: number, second: number) =>
-      inTransaction(db, async (m) => {
+      db.transaction(async (m) => {
         attempts[name] += 1;
         await lock(m, first);
         if (attempts[name] === 1) {

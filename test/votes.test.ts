@@ -1,64 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  AskQuestionDocument,
   DeletePostDocument,
-  PostAnswerDocument,
-  PostReplyDocument,
   PostScoreDocument,
   ReputationDocument,
   TagQuestionsDocument,
   VoteDocument,
   type VoteValue,
 } from './generated/operations.js';
-import { startTestServer, type Response, type TestServer } from './support/harness.js';
-
-type User = Awaited<ReturnType<TestServer['signUp']>>;
-
-/** Signs `count` users up at once. */
-function signUpMany(count: number): Promise<User[]> {
-  return Promise.all(Array.from({ length: count }, () => server.signUp()));
-}
+import { answer, ask, reply, signUpMany, type User } from './support/actions.js';
+import type { Response, TestServer } from './support/harness.js';
+import { globalId, rowIdOf } from './support/ids.js';
+import { codesOf } from './support/responses.js';
+import { startTestServer } from './support/servers.js';
 
 let server: TestServer;
 /** 100 users who only ever vote (so their reputation stays 0): sign-ups are slow, so they are shared. */
 let crowd: User[];
 beforeAll(async () => {
   server = await startTestServer();
-  crowd = await signUpMany(100);
+  crowd = await signUpMany(server, 100);
 });
-afterAll(() => server.close());
-
-function rowIdOf(globalId: string): number {
-  return Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
-}
-
-function globalId(type: string, rowId: number): string {
-  return Buffer.from(`${type}:${rowId}`).toString('base64url');
-}
-
-let questionCount = 0;
-
-async function ask(user: User, tags = ['votes']): Promise<string> {
-  const result = await server.gql(
-    AskQuestionDocument,
-    { input: { title: `Vote question number ${++questionCount}`, body: 'What do you think?', tags } },
-    user.token,
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data!.askQuestion.id;
-}
-
-async function answer(user: User, questionId: string): Promise<string> {
-  const result = await server.gql(PostAnswerDocument, { input: { questionId, body: 'An answer' } }, user.token);
-  expect(result.errors).toBeUndefined();
-  return result.data!.postAnswer.id;
-}
-
-async function reply(user: User, answerId: string): Promise<string> {
-  const result = await server.gql(PostReplyDocument, { input: { answerId, body: 'A reply' } }, user.token);
-  expect(result.errors).toBeUndefined();
-  return result.data!.postReply.id;
-}
 
 function vote(user: User | null, targetId: string, value: VoteValue) {
   return server.gql(VoteDocument, { input: { targetId, value } }, user?.token);
@@ -88,10 +49,6 @@ async function voteRows(postId: string): Promise<{ count: number; sum: number }>
   return row;
 }
 
-function codesOf(result: Response<unknown>): unknown[] | undefined {
-  return result.errors?.map((error) => error.extensions?.code);
-}
-
 /** A small deterministic generator (mulberry32), so a failing storm can be replayed. */
 function random(seed: number): () => number {
   let state = seed;
@@ -105,9 +62,9 @@ function random(seed: number): () => number {
 
 describe('vote under concurrency', () => {
   it('should count each of 100 concurrent UP votes by different users exactly once', async () => {
-    const [author, asker] = await signUpMany(2);
+    const [author, asker] = await signUpMany(server, 2);
     const voters = crowd;
-    const answerId = await answer(author, await ask(asker));
+    const answerId = (await answer(server, author, (await ask(server, asker)).id)).id;
     const reputationBefore = await reputationOf(author);
 
     const results = await Promise.all(voters.map((voter) => vote(voter, answerId, 'UP')));
@@ -124,9 +81,9 @@ describe('vote under concurrency', () => {
   });
 
   it('should count the same UP vote sent 10 times at once by one user as one vote', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     const results = await Promise.all(Array.from({ length: 10 }, () => vote(voter, answerId, 'UP')));
 
@@ -139,11 +96,11 @@ describe('vote under concurrency', () => {
   });
 
   it('should keep every score equal to its vote rows when 30 users flip UP, DOWN and NONE on 3 posts at once', async () => {
-    const [asker, answerer, replier] = await signUpMany(3);
+    const [asker, answerer, replier] = await signUpMany(server, 3);
     const voters = crowd.slice(0, 30);
-    const questionId = await ask(asker);
-    const answerId = await answer(answerer, questionId);
-    const replyId = await reply(replier, answerId);
+    const questionId = (await ask(server, asker)).id;
+    const answerId = (await answer(server, answerer, questionId)).id;
+    const replyId = (await reply(server, replier, answerId)).id;
     const posts = [questionId, answerId, replyId];
     const values: VoteValue[] = ['UP', 'DOWN', 'NONE'];
     const next = random(20261126);
@@ -189,9 +146,9 @@ describe('vote under concurrency', () => {
 
 describe('vote changes', () => {
   it('should move the score by -2 when an UP vote becomes DOWN', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     const up = await vote(voter, answerId, 'UP');
     expect(up.errors).toBeUndefined();
@@ -208,9 +165,9 @@ describe('vote changes', () => {
   });
 
   it('should move the score by +1 when a DOWN vote is retracted with NONE', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     const down = await vote(voter, answerId, 'DOWN');
     expect(down.errors).toBeUndefined();
@@ -226,9 +183,9 @@ describe('vote changes', () => {
   });
 
   it('should change nothing when NONE is sent without a vote', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     const none = await vote(voter, answerId, 'NONE');
 
@@ -240,9 +197,9 @@ describe('vote changes', () => {
   });
 
   it('should change nothing when the same vote is sent again', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     for (const value of ['UP', 'UP', 'DOWN', 'DOWN'] as const) {
       const result = await vote(voter, answerId, value);
@@ -255,9 +212,9 @@ describe('vote changes', () => {
   });
 
   it('should show a vote as viewerVote to its voter only, never to an anonymous reader or another user', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter, other] = crowd;
-    const answerId = await answer(author, await ask(author));
+    const answerId = (await answer(server, author, (await ask(server, author)).id)).id;
 
     expect(await read(answerId, voter)).toMatchObject({ score: 0, viewerVote: null });
     for (const value of ['UP', 'DOWN', 'NONE'] as const) {
@@ -273,10 +230,10 @@ describe('vote changes', () => {
 
 describe('vote refusals', () => {
   it("should give FORBIDDEN when voting on one's own post, and change nothing", async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const questionId = await ask(author);
-    const answerId = await answer(author, questionId);
+    const questionId = (await ask(server, author)).id;
+    const answerId = (await answer(server, author, questionId)).id;
     expect((await vote(voter, answerId, 'UP')).errors).toBeUndefined();
 
     for (const [post, value] of [
@@ -297,8 +254,8 @@ describe('vote refusals', () => {
   });
 
   it('should give UNAUTHENTICATED to an anonymous vote, and change nothing', async () => {
-    const [author] = await signUpMany(1);
-    const questionId = await ask(author);
+    const [author] = await signUpMany(server, 1);
+    const questionId = (await ask(server, author)).id;
 
     const result = await vote(null, questionId, 'UP');
 
@@ -309,10 +266,10 @@ describe('vote refusals', () => {
   });
 
   it('should give NOT_FOUND to a vote on a deleted post, and change nothing', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const questionId = await ask(author);
-    const answerId = await answer(author, questionId);
+    const questionId = (await ask(server, author)).id;
+    const answerId = (await answer(server, author, questionId)).id;
     expect((await server.gql(DeletePostDocument, { id: answerId }, author.token)).errors).toBeUndefined();
 
     const result = await vote(voter, answerId, 'UP');
@@ -334,10 +291,10 @@ describe('vote refusals', () => {
   });
 
   it('should give NOT_FOUND when the id names a post of another type than the stored one', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    const questionId = await ask(author);
-    const answerId = await answer(author, questionId);
+    const questionId = (await ask(server, author)).id;
+    const answerId = (await answer(server, author, questionId)).id;
 
     for (const forged of [globalId('Reply', rowIdOf(questionId)), globalId('Question', rowIdOf(answerId))]) {
       const result = await vote(voter, forged, 'UP');
@@ -350,9 +307,9 @@ describe('vote refusals', () => {
   });
 
   it('should give BAD_USER_INPUT on targetId when it is the id of a User or a Tag', async () => {
-    const [author] = await signUpMany(1);
+    const [author] = await signUpMany(server, 1);
     const [voter] = crowd;
-    await ask(author, ['vote-target']);
+    await ask(server, author, { tags: ['vote-target'] });
     const tag = await server.gql(TagQuestionsDocument, { name: 'vote-target' });
     const tagId = tag.data!.tag!.id;
 
@@ -377,11 +334,11 @@ describe('vote refusals', () => {
 
 describe('votes and reputation', () => {
   it('should vote on a question, an answer and a reply, returning each as its own type', async () => {
-    const [asker, answerer, replier] = await signUpMany(3);
+    const [asker, answerer, replier] = await signUpMany(server, 3);
     const [voter] = crowd;
-    const questionId = await ask(asker);
-    const answerId = await answer(answerer, questionId);
-    const replyId = await reply(replier, answerId);
+    const questionId = (await ask(server, asker)).id;
+    const answerId = (await answer(server, answerer, questionId)).id;
+    const replyId = (await reply(server, replier, answerId)).id;
 
     for (const [id, typename] of [
       [questionId, 'Question'],
@@ -398,12 +355,12 @@ describe('votes and reputation', () => {
   });
 
   it("should keep reputation equal to the sum of the scores of the author's posts, and drop a deleted post's score", async () => {
-    const [author, other] = await signUpMany(2);
+    const [author, other] = await signUpMany(server, 2);
     const [v1, v2, v3] = crowd;
-    const questionId = await ask(author);
-    const othersAnswerId = await answer(other, questionId);
-    const replyId = await reply(author, othersAnswerId);
-    const ownAnswerId = await answer(author, questionId);
+    const questionId = (await ask(server, author)).id;
+    const othersAnswerId = (await answer(server, other, questionId)).id;
+    const replyId = (await reply(server, author, othersAnswerId)).id;
+    const ownAnswerId = (await answer(server, author, questionId)).id;
     const votes: Array<[User, string, VoteValue]> = [
       [v1, questionId, 'UP'],
       [v2, questionId, 'UP'],

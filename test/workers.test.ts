@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from 'graphql-ws';
 import { request } from 'node:http';
 import pg from 'pg';
 import { ScoreChangedDocument } from './generated/operations.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
-import { watch, wsClient } from './support/ws.js';
+import { wsClient } from './support/servers.js';
+import { watch } from './support/ws.js';
 import { waitFor } from './support/wait.js';
 
 /*
@@ -15,7 +15,6 @@ import { waitFor } from './support/wait.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let service: ServiceProcess;
-const clients: Client[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -29,7 +28,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
   const exitCode = await service?.stop();
   killServices();
   await database?.drop();
@@ -98,7 +96,6 @@ describe('two worker processes on one port', () => {
     const { questionId, posts } = await demoPosts();
     const watchers = Array.from({ length: 6 }, () => {
       const client = wsClient(service.url.replace('/graphql', ''));
-      clients.push(client);
       return watch(client, ScoreChangedDocument, { questionId });
     });
     // A subscription is live once it hears something: votes on the question until all six did.

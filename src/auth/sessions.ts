@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { setBounded } from '../bounded-map.js';
-import { preparedRows } from '../db/prepared.js';
 import { UnauthenticatedError } from '../errors/index.js';
 import { listenNow, type Listening } from '../realtime/listen.js';
 import type { Realtime } from '../realtime/pubsub.js';
@@ -32,7 +31,7 @@ export class Sessions {
   private readonly standings: Listening<number>;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     realtime: Pick<Realtime, 'pubsub'>,
     private readonly maxAgeMs = defaultMaxAgeMs,
     private readonly capacity = 10_000,
@@ -55,8 +54,7 @@ export class Sessions {
     const kept = this.kept.get(token);
     if (kept !== undefined && now < kept.until) return kept.viewer;
     this.kept.delete(token);
-    const [row] = await preparedRows<Viewer & { expiresAt: Date }>(
-      this.db,
+    const [row] = await this.db.prepared<Viewer & { expiresAt: Date }>(
       `SELECT s.user_id AS "userId", s.id AS "sessionId", s.expires_at AS "expiresAt", u.role,
               u.suspended_until AS "suspendedUntil"
          FROM session s JOIN "user" u ON u.id = s.user_id

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from './database.js';
 
 /** One stored counter that differs from what its rows say. */
 export interface Drift {
@@ -64,7 +64,7 @@ const checks: Array<{ what: string; sql: string }> = [
 ];
 
 /** Recomputes every score, reputation and counter from the rows; an empty list means no drift. */
-export async function findDrift(db: DataSource): Promise<Drift[]> {
+export async function findDrift(db: Database): Promise<Drift[]> {
   const drift: Drift[] = [];
   for (const { what, sql } of checks) {
     const rows: Array<{ id: number; stored: number; actual: number }> = await db.query(

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { entities } from '../../entities/index.js';
 import { ThreadSchema1764150000000 } from './migrations/1764150000000-thread-schema.js';
@@ -9,6 +10,7 @@ import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js'
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
 import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
 import { Moderation1764220000000 } from './migrations/1764220000000-moderation.js';
+import { Database } from './database.js';
 import { useFastTimestamps } from './timestamps.js';
 
 /** Every migration, oldest first. */
@@ -23,13 +25,13 @@ export const migrations = [
   Moderation1764220000000,
 ];
 
-/** Options of the one pool the process uses. */
-export interface DataSourceOptions {
+/** Options of the database: one configuration for both of its pools. */
+export interface DatabaseOptions {
   /** A postgres:// URL. */
   url: string;
-  /** Most connections the pool opens. @default 10 */
+  /** Most connections each pool opens. @default 10 */
   poolSize?: number;
-  /** Receives every SQL statement the DataSource runs, with its parameters (tests count and EXPLAIN them). */
+  /** Receives every SQL statement the database runs, with its parameters (tests count and EXPLAIN them). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** A statement running longer is cancelled and its connection goes back to the pool. @default 10000 */
   statementTimeoutMs?: number;
@@ -41,7 +43,7 @@ export interface DataSourceOptions {
  * `url` with sessions that give a prepared statement its generic plan from the first run. Left to
  * itself, PostgreSQL kept planning the page's statements for their values (a custom plan, which
  * costs more than running them) because a generic plan's estimate for an array of ids looks dearer.
- * Only statements whose generic plans are checked go there (src/db/prepared.ts, test/explain.test.ts):
+ * Only statements whose generic plans are checked go there (Database.prepared, test/explain.test.ts):
  * a search, say, needs plans made for its words.
  */
 function withGenericPlans(url: string): string {
@@ -51,27 +53,28 @@ function withGenericPlans(url: string): string {
   return parsed.toString();
 }
 
-/** Creates (not initializes) the DataSource. Migrations run explicitly, never `synchronize`. */
-export function createDataSource({
-  url,
-  poolSize = 10,
-  onQuery,
-  statementTimeoutMs = 10_000,
-  onPoolError = () => undefined,
-}: DataSourceOptions): DataSource {
+/**
+ * Opens the database: TypeORM's DataSource (initialized, with pending migrations applied each in its
+ * own transaction; never `synchronize`) and the pool of generic-plan sessions, both made from the same
+ * pool configuration.
+ * @param migrate @default true; false for a worker whose primary migrated the database already
+ */
+export async function openDatabase(
+  { url, poolSize = 10, onQuery, statementTimeoutMs = 10_000, onPoolError = () => undefined }: DatabaseOptions,
+  migrate = true,
+): Promise<Database> {
   useFastTimestamps();
-  return new DataSource({
+  // A refused connection fails at once; waiting for a free connection in a burst may take a while.
+  const pool = { max: poolSize, connectionTimeoutMillis: 10_000, statement_timeout: statementTimeoutMs };
+  const typeorm = new DataSource({
     type: 'postgres',
-    // Two pools on the one database, both opened, guarded and closed by TypeORM: everything runs on
-    // the first; the page's prepared reads run on the second, whose sessions plan them generically.
-    replication: { master: { url }, slaves: [{ url: withGenericPlans(url) }] },
+    url,
     entities,
     migrations,
     migrationsTableName: 'migration',
     synchronize: false,
     poolSize,
-    // A refused connection fails at once; waiting for a free connection in a burst may take a while.
-    extra: { connectionTimeoutMillis: 10_000, statement_timeout: statementTimeoutMs },
+    extra: pool,
     poolErrorHandler: onPoolError,
     logger: onQuery
       ? {
@@ -85,15 +88,9 @@ export function createDataSource({
       : undefined,
     logging: onQuery ? ['query'] : false,
   });
-}
-
-/**
- * Initializes the DataSource and applies pending migrations, each in its own transaction.
- * @param migrate @default true; false for a worker whose primary migrated the database already
- */
-export async function openDatabase(options: DataSourceOptions, migrate = true): Promise<DataSource> {
-  const db = createDataSource(options);
-  await db.initialize();
-  if (migrate) await db.runMigrations({ transaction: 'each' });
-  return db;
+  await typeorm.initialize();
+  if (migrate) await typeorm.runMigrations({ transaction: 'each' });
+  const genericPlans = new pg.Pool({ ...pool, connectionString: withGenericPlans(url) });
+  genericPlans.on('error', onPoolError);
+  return new Database(typeorm, genericPlans);
 }

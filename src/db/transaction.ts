@@ -1,8 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
-
 /**
  * The driver's error inside whatever carried it: TypeORM wraps it as `driverError`, graphql as
- * `thrownValue` (pg may throw a bare object); a prepared statement's (src/db/prepared.ts) comes bare.
+ * `thrownValue` (pg may throw a bare object); a prepared statement's (Database.prepared) comes bare.
  */
 export function driverErrorOf(error: unknown): { code?: string; message?: string } {
   const wrapped = error as { driverError?: unknown; thrownValue?: unknown } | undefined;
@@ -25,9 +23,4 @@ export async function retryingClashes<T>(work: () => Promise<T>): Promise<T> {
       if (attempt >= 3 || code === undefined || !retryable.has(code)) throw error;
     }
   }
-}
-
-/** Runs `work` in one transaction, again when it clashed (see {@link retryingClashes}). */
-export function inTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
-  return retryingClashes(() => db.transaction(work));
 }

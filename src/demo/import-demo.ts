@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { PostRef } from '../ids.js';
 import type { Services } from '../services/index.js';
 import { parseSeedThread, type SeedPost } from './seed-thread.js';
@@ -19,11 +19,11 @@ const demo = {
   step: 47 * 60 * 1000,
 } as const;
 
-/** The seed thread, a copy of shared/seed-thread.txt kept beside this module (the build copies it). */
+/** The seed thread, kept beside this module (the build copies it); .ci/run checks it against ../shared. */
 export const defaultSeedPath = new URL('./seed-thread.txt', import.meta.url);
 
 /** True when the database holds no user yet. */
-export async function isEmpty(db: DataSource): Promise<boolean> {
+export async function isEmpty(db: Database): Promise<boolean> {
   const [{ empty }]: Array<{ empty: boolean }> = await db.query('SELECT NOT EXISTS (SELECT 1 FROM "user") AS empty');
   return empty;
 }
@@ -34,7 +34,7 @@ export async function isEmpty(db: DataSource): Promise<boolean> {
  * from reader accounts (`lecteur01`…). Returns the question's row id.
  */
 export async function importDemoThread(
-  db: DataSource,
+  db: Database,
   services: Services,
   options: { seedPath?: URL | string; password: string },
 ): Promise<number> {

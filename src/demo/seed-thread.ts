@@ -1,4 +1,4 @@
-/** Parser for the scraped French Q&A thread in /work/shared/seed-thread.txt, used as demo data. */
+/** Parser for the scraped French Q&A thread in seed-thread.txt (beside this module), used as demo data. */
 
 export interface SeedPost {
   author: string;

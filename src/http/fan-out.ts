@@ -57,21 +57,6 @@ const closingBrace = Buffer.from('}');
 
 type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
 
-/** Each pushed event's results, per document and then per (operation, variables, viewer). */
-const resultsByEvent = new WeakMap<object, WeakMap<DocumentNode, Results>>();
-
-/** The result of `args` for `event`, executed once for every watcher that asks the same thing of it. */
-function executeOnce(args: ExecutionArgs, event: unknown, key: string): Promise<ExecutionResult> | ExecutionResult {
-  if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-  let byDocument = resultsByEvent.get(event);
-  if (byDocument === undefined) resultsByEvent.set(event, (byDocument = new WeakMap()));
-  let results = byDocument.get(args.document);
-  if (results === undefined) byDocument.set(args.document, (results = new Map()));
-  let result = results.get(key);
-  if (result === undefined) results.set(key, (result = execute({ ...args, rootValue: event })));
-  return result;
-}
-
 /** Where one watcher's results go, written by {@link sharedSubscriptions} rather than by graphql-ws. */
 export interface Outlet {
   /** The operation's id, as its client chose it. */
@@ -88,13 +73,32 @@ export interface Outlet {
  * of a process's listeners, while an event read back from the outbox (a replay) is executed for its
  * watcher alone. The subscribe resolver itself (the filter, the backlog) still runs per watcher.
  *
+ * Each event is executed with `contextFor(context, event)`, the first asking watcher's context for
+ * that event (see Context.forEvent), so that the reads behind it are shared as well.
+ *
  * Given an {@link Outlet}, it also writes each result itself as a graphql-transport-ws `next`
  * message whose payload, `format(result)` as JSON, is serialized once per result: the stream then
  * yields nothing to graphql-ws, which still sends the errors and the `complete` that end it.
  */
 export function sharedSubscriptions(
   format: (result: ExecutionResult) => unknown,
+  contextFor: (context: unknown, event: object) => unknown = (context) => context,
 ): (args: ExecutionArgs, outlet?: Outlet) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  // Each event's results, per document and then per (operation, variables, viewer); kept as long as the event is.
+  const resultsByEvent = new WeakMap<object, WeakMap<DocumentNode, Results>>();
+  const executeOnce = (args: ExecutionArgs, event: unknown, key: string) => {
+    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let byDocument = resultsByEvent.get(event);
+    if (byDocument === undefined) resultsByEvent.set(event, (byDocument = new WeakMap()));
+    let results = byDocument.get(args.document);
+    if (results === undefined) byDocument.set(args.document, (results = new Map()));
+    let result = results.get(key);
+    if (result === undefined) {
+      const contextValue = contextFor(args.contextValue, event);
+      results.set(key, (result = execute({ ...args, contextValue, rootValue: event })));
+    }
+    return result;
+  };
   // Encoded to UTF-8 once too: encoding the same text for each of thousands of sockets showed in profiles.
   const payloads = new WeakMap<ExecutionResult, Buffer>();
   const payloadOf = (result: ExecutionResult): Buffer => {

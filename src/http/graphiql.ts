@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { toGlobalId } from '../ids.js';
 
 /** The project folder: the nearest one above this module that holds package.json (from src/ or dist/src/). */
@@ -70,7 +70,7 @@ function page(tabs: unknown): string {
  * GraphiQL at GET /graphiql (and GET /graphql asked for HTML), from the bundle in dist/graphiql.
  * Its default tabs hold the thread page and a threadEvents subscription on the oldest question.
  */
-export function graphiqlRouter(db: DataSource): Router {
+export function graphiqlRouter(db: Database): Router {
   const router = express.Router();
   router.use('/graphiql/assets', express.static(graphiqlAssets, { immutable: true, maxAge: '1h' }));
   const serve: express.RequestHandler = async (_req, res, next) => {

@@ -1,36 +1,49 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './index.js';
 import { followsLoader, forViewer, votesLoader } from './posts.js';
 
-/** The reads every watcher of one event shares: one set per event, whatever the number of watchers. */
-interface SharedReads {
-  anonymous: Loaders;
-  votes: DataLoader<string, 1 | -1 | null>;
-  follows: DataLoader<string, boolean>;
+/**
+ * The reads every watcher of one pushed event shares: one set per event, whatever the number of
+ * watchers. Viewer-independent reads (posts, users, tags, pages) go through one anonymous set; the
+ * viewers' own votes and follows go through loaders keyed by viewer, so all watchers' reads batch
+ * into one statement.
+ */
+export class EventReads {
+  private readonly anonymous: Loaders;
+  private readonly votes: DataLoader<string, 1 | -1 | null>;
+  private readonly follows: DataLoader<string, boolean>;
+
+  constructor(db: Database) {
+    this.anonymous = createLoaders(db, null);
+    this.votes = votesLoader(db);
+    this.follows = followsLoader(db);
+  }
+
+  /** The loaders to resolve the event for `viewer`, sharing every batch with its other watchers. */
+  loadersFor(viewer: Viewer | null): Loaders {
+    if (viewer === null) return this.anonymous;
+    return {
+      ...this.anonymous,
+      viewerVote: forViewer(this.votes, viewer.userId),
+      // The shared reads carry no viewer's vote.
+      viewerVoteOf: new Map(),
+      viewerFollows: forViewer(this.follows, viewer.userId),
+    };
+  }
 }
 
-const sharedByEvent = new WeakMap<object, SharedReads>();
-
 /**
- * The loaders to resolve one pushed event for one watcher. Viewer-independent reads (posts, users,
- * tags, pages) come from a set shared by every watcher of that event; the viewer's own votes and
- * follows go through loaders keyed by viewer, so all watchers' reads batch into one statement. The
- * shared set lives as long as the event object does.
+ * Gives each event object its {@link EventReads}, made on first use and kept as long as the event
+ * is. Pub/sub hands one object to all of a process's listeners, so they all get the same reads; an
+ * event read back from the outbox (a replay) is its watcher's alone.
  */
-export function loadersForEvent(db: DataSource, event: object, viewer: Viewer | null): Loaders {
-  let shared = sharedByEvent.get(event);
-  if (shared === undefined) {
-    shared = { anonymous: createLoaders(db, null), votes: votesLoader(db), follows: followsLoader(db) };
-    sharedByEvent.set(event, shared);
-  }
-  if (viewer === null) return shared.anonymous;
-  return {
-    ...shared.anonymous,
-    viewerVote: forViewer(shared.votes, viewer.userId),
-    // The shared reads carry no viewer's vote.
-    viewerVoteOf: new Map(),
-    viewerFollows: forViewer(shared.follows, viewer.userId),
+export function eventReads(db: Database): (event: object) => EventReads {
+  const byEvent = new WeakMap<object, EventReads>();
+  return (event) => {
+    let reads = byEvent.get(event);
+    if (reads === undefined) byEvent.set(event, (reads = new EventReads(db)));
+    return reads;
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Flag } from '../../entities/flag.entity.js';
 import type { ModerationAction } from '../../entities/moderation-action.entity.js';
@@ -13,8 +13,9 @@ import type { User } from '../../entities/user.entity.js';
 import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
 import { actionPage, anyPostLoader, flagPage } from './moderation.js';
-import { notificationLoader, notificationPage, unreadNotificationCount } from './notifications.js';
-import { splitPostRead, type PostReader } from './rows.js';
+import { notificationLoader, notificationPage } from './notifications.js';
+import { unreadNotificationCount } from '../db/notifications.js';
+import { splitPostRead, type PostReader } from '../db/rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
 import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
@@ -80,7 +81,7 @@ export interface Loaders {
 }
 
 /** Creates the loaders of one request (or one subscription event) for `viewer`. */
-export function createLoaders(db: DataSource, viewer: Viewer | null): Loaders {
+export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
   const userId = viewer?.userId ?? null;
   const reader: PostReader = {
     viewerId: userId,

@@ -1,13 +1,13 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Question } from '../../entities/question.entity.js';
 import type { Tag } from '../../entities/tag.entity.js';
 import { questionOrderings, tagOrdering } from './orderings.js';
 import { afterCondition, decodeCursor, orderBy, toPage, type Page, type PageArgs } from './pagination.js';
-import { postReadColumns, tagColumns, toTag, type PostReader, type PostReadRow } from './rows.js';
+import { postReadColumns, tagSelect, toTag, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** A page of the questions, optionally of one tag, in one of the contract's orders. */
 export async function questionPage(
-  db: DataSource,
+  db: Database,
   reader: PostReader,
   args: PageArgs & { order: keyof typeof questionOrderings; tagId?: number },
 ): Promise<Page<Question>> {
@@ -45,7 +45,7 @@ export async function questionPage(
 }
 
 /** A page of the tags in use, most used first, optionally only those starting with `prefix`. */
-export async function tagPage(db: DataSource, args: PageArgs & { prefix?: string }): Promise<Page<Tag>> {
+export async function tagPage(db: Database, args: PageArgs & { prefix?: string }): Promise<Page<Tag>> {
   const prefix = (args.prefix ?? '')
     .trim()
     .toLowerCase()
@@ -59,7 +59,7 @@ export async function tagPage(db: DataSource, args: PageArgs & { prefix?: string
     where.push(afterCondition(tagOrdering, 't', (i) => `$${i + 3}`));
   }
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${tagColumns} FROM tag t WHERE ${where.join(' AND ')} ORDER BY ${orderBy(tagOrdering, 't')} LIMIT $1`,
+    `SELECT ${tagSelect} FROM tag t WHERE ${where.join(' AND ')} ORDER BY ${orderBy(tagOrdering, 't')} LIMIT $1`,
     params,
   );
   const count = async (): Promise<number> => {

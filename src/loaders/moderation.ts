@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { Flag } from '../../entities/flag.entity.js';
 import type { FlagStatus } from '../../entities/moderation-enums.js';
 import { ModerationAction } from '../../entities/moderation-action.entity.js';
@@ -14,7 +14,7 @@ import {
   type Page,
   type PageArgs,
 } from './pagination.js';
-import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
+import { postReadColumns, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** The columns of a flag row, aliased to entity property names. */
 export const flagColumns = `f.id AS "rowId", f.post_id AS "postId", f.flagger_id AS "flaggerId", f.reason, f.note,
@@ -38,7 +38,7 @@ const byId = (descending: boolean): Ordering => ({
 
 /** One page of `table` (alias `alias`) rows matching `filter` ($1 is `param`), in id order. */
 async function idPage<T>(
-  db: DataSource,
+  db: Database,
   from: { table: string; alias: string; columns: string; filter: string; param: unknown; scope: string },
   ordering: Ordering,
   args: PageArgs,
@@ -66,13 +66,13 @@ async function idPage<T>(
 }
 
 /** The moderators' queue: flags of one status, oldest first. */
-export function flagPage(db: DataSource, args: PageArgs & { status: FlagStatus }): Promise<Page<Flag>> {
+export function flagPage(db: Database, args: PageArgs & { status: FlagStatus }): Promise<Page<Flag>> {
   const from = { table: 'flag', alias: 'f', columns: flagColumns, filter: 'f.status = $1', param: args.status };
   return idPage(db, { ...from, scope: `flags ${args.status}` }, byId(false), args, toFlag);
 }
 
 /** The moderation log, newest first. */
-export function actionPage(db: DataSource, args: PageArgs): Promise<Page<ModerationAction>> {
+export function actionPage(db: Database, args: PageArgs): Promise<Page<ModerationAction>> {
   const from = { table: 'moderation_action', alias: 'a', columns: actionColumns, filter: '$1::boolean', param: true };
   return idPage(db, { ...from, scope: 'moderation log' }, byId(true), args, toAction);
 }
@@ -81,7 +81,7 @@ export function actionPage(db: DataSource, args: PageArgs): Promise<Page<Moderat
  * Posts by row id whether deleted or not, for moderators (callers check): the post a flag or a line
  * of the log is about.
  */
-export function anyPostLoader(db: DataSource, reader: PostReader): DataLoader<number, Post | null> {
+export function anyPostLoader(db: Database, reader: PostReader): DataLoader<number, Post | null> {
   const { select, join } = postReadColumns('$2');
   return new DataLoader(async (ids) => {
     const rows: PostReadRow[] = await db.query(`SELECT ${select} FROM post p ${join} WHERE p.id = ANY($1::integer[])`, [

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import { Notification } from '../../entities/notification.entity.js';
+import type { Database } from '../db/database.js';
+import type { Notification } from '../../entities/notification.entity.js';
+import { liveNotifications } from '../db/notifications.js';
+import { notificationColumns, selectList, toNotification } from '../db/rows.js';
 import { inKeyOrder } from './batch.js';
 import {
   afterCondition,
@@ -12,26 +14,18 @@ import {
   type PageArgs,
 } from './pagination.js';
 
-const columns = `n.id AS "rowId", n.user_id AS "userId", n.kind, n.post_id AS "postId", n.created_at AS "createdAt",
-  n.read_at AS "readAt"`;
-
-/** A notification whose post is gone is no longer news. */
-const live = 'JOIN post p ON p.id = n.post_id AND p.deleted_at IS NULL';
+const columns = selectList(notificationColumns, 'n');
 
 const newestFirst: Ordering = {
   name: 'NEWEST',
   keys: [{ column: 'id', property: 'rowId', descending: true, type: 'integer' }],
 };
 
-function toNotification(row: Record<string, unknown>): Notification {
-  return Object.assign(new Notification(), row);
-}
-
 /** Notifications by row id, whoever they belong to (callers check the owner). */
-export function notificationLoader(db: DataSource): DataLoader<number, Notification | null> {
+export function notificationLoader(db: Database): DataLoader<number, Notification | null> {
   return new DataLoader(async (ids) => {
     const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT ${columns} FROM notification n ${live} WHERE n.id = ANY($1::integer[])`,
+      `SELECT ${columns} FROM notification n ${liveNotifications} WHERE n.id = ANY($1::integer[])`,
       [ids],
     );
     return inKeyOrder(ids, rows, (row) => row.rowId as number, toNotification, null);
@@ -40,7 +34,7 @@ export function notificationLoader(db: DataSource): DataLoader<number, Notificat
 
 /** A page of a user's notifications, newest first; only unread ones with `unreadOnly`. */
 export async function notificationPage(
-  db: DataSource,
+  db: Database,
   userId: number,
   args: PageArgs & { unreadOnly: boolean },
 ): Promise<Page<Notification>> {
@@ -53,24 +47,15 @@ export async function notificationPage(
     condition += ` AND ${afterCondition(newestFirst, 'n', (i) => `$${i + 3}`)}`;
   }
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${columns} FROM notification n ${live} WHERE ${condition} ORDER BY ${orderBy(newestFirst, 'n')} LIMIT $2`,
+    `SELECT ${columns} FROM notification n ${liveNotifications} WHERE ${condition} ORDER BY ${orderBy(newestFirst, 'n')} LIMIT $2`,
     params,
   );
   const count = async (): Promise<number> => {
     const [{ total }]: Array<{ total: number }> = await db.query(
-      `SELECT count(*)::integer AS total FROM notification n ${live} WHERE ${filter}`,
+      `SELECT count(*)::integer AS total FROM notification n ${liveNotifications} WHERE ${filter}`,
       [userId],
     );
     return total;
   };
   return toPage(newestFirst, scope, rows, args, toNotification, count);
-}
-
-/** How many of a user's notifications are unread. */
-export async function unreadNotificationCount(db: DataSource, userId: number): Promise<number> {
-  const [{ total }]: Array<{ total: number }> = await db.query(
-    `SELECT count(*)::integer AS total FROM notification n ${live} WHERE n.user_id = $1 AND n.read_at IS NULL`,
-    [userId],
-  );
-  return total;
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import {
   batchPageParams,
@@ -12,8 +12,7 @@ import {
   type Page,
   type PageArgs,
 } from './pagination.js';
-import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
-import { preparedRows } from '../db/prepared.js';
+import { postReadColumns, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** One page of the posts of one parent: the answers of a question, the replies of an answer, … */
 export interface ChildPageKey extends PageArgs {
@@ -34,7 +33,7 @@ export interface ChildList {
  * join over the keys), instead of one per parent. Each parent may have its own `first` and `after`.
  */
 export function childPageLoader<T extends Post>(
-  db: DataSource,
+  db: Database,
   list: ChildList,
   reader: PostReader,
 ): DataLoader<ChildPageKey, Page<T>, string> {
@@ -84,13 +83,13 @@ function childPagesSql(list: ChildList, ordering: Ordering, from: number, withHt
 }
 
 async function selectPages(
-  db: DataSource,
+  db: Database,
   list: ChildList,
   ordering: Ordering,
   keys: readonly BatchPageKey[],
   viewerId: number | null,
 ): Promise<Array<PostReadRow & { keyIndex: number }>> {
-  return preparedRows(db, childPagesSql(list, ordering, 2), [viewerId, ...batchPageParams(ordering, keys)]);
+  return db.prepared(childPagesSql(list, ordering, 2), [viewerId, ...batchPageParams(ordering, keys)]);
 }
 
 /** The first page of each child's own children (an answer's replies), read along with the children. */
@@ -138,7 +137,7 @@ function postWithChildrenSql(
  * `bodyHtml` (see {@link postReadColumns}).
  */
 export async function postWithChildren<T extends Post, G extends Post = Post>(
-  db: DataSource,
+  db: Database,
   list: ChildList,
   reader: PostReader,
   key: Omit<ChildPageKey, 'totalCount'>,
@@ -150,7 +149,7 @@ export async function postWithChildren<T extends Post, G extends Post = Post>(
   const params = [reader.viewerId, key.parentId, ...batchPageParams(key.ordering, batch)];
   if (grandchildren) params.push(grandchildren.first);
   const sql = postWithChildrenSql(list, key.ordering, grandchildren, withHtml, params.length);
-  const rows = await preparedRows<PostReadRow & { keyIndex: number }>(db, sql, params);
+  const rows = await db.prepared<PostReadRow & { keyIndex: number }>(sql, params);
   const own = rows.find((row) => row.keyIndex === 0);
   if (own === undefined) return null;
   const post = reader.read(own);

@@ -1,17 +1,15 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
 import { NotFoundError } from '../errors/index.js';
 import { inKeyOrder } from './batch.js';
-import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
-import { preparedRows } from '../db/prepared.js';
+import { postReadColumns, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** Posts that are not deleted, by row id: a question, an answer or a reply, as its own class. */
-export function postLoader(db: DataSource, reader: PostReader): DataLoader<number, Post | null> {
+export function postLoader(db: Database, reader: PostReader): DataLoader<number, Post | null> {
   const { select, join } = postReadColumns('$2');
   return new DataLoader(async (ids) => {
-    const rows = await preparedRows<PostReadRow>(
-      db,
+    const rows = await db.prepared<PostReadRow>(
       `SELECT ${select} FROM post p ${join} WHERE p.id = ANY($1::integer[]) AND p.deleted_at IS NULL`,
       [ids, reader.viewerId],
     );
@@ -20,10 +18,9 @@ export function postLoader(db: DataSource, reader: PostReader): DataLoader<numbe
 }
 
 /** The rendered body of posts by row id, deleted ones included: a post's fields stay readable once it was read. */
-export function bodyHtmlLoader(db: DataSource): DataLoader<number, string> {
+export function bodyHtmlLoader(db: Database): DataLoader<number, string> {
   return new DataLoader(async (ids) => {
-    const rows = await preparedRows<{ id: number; bodyHtml: string }>(
-      db,
+    const rows = await db.prepared<{ id: number; bodyHtml: string }>(
       `SELECT id, body_html AS "bodyHtml" FROM post WHERE id = ANY($1::integer[])`,
       [ids],
     );
@@ -38,7 +35,7 @@ export function bodyHtmlLoader(db: DataSource): DataLoader<number, string> {
 }
 
 /** Votes keyed `userId:postId`: the viewerVote of every watcher of one event in one statement. */
-export function votesLoader(db: DataSource): DataLoader<string, 1 | -1 | null> {
+export function votesLoader(db: Database): DataLoader<string, 1 | -1 | null> {
   return new DataLoader(async (keys) => {
     const pairs = keys.map((key) => key.split(':').map(Number));
     const rows: Array<{ key: string; value: 1 | -1 }> = await db.query(
@@ -57,7 +54,7 @@ export function votesLoader(db: DataSource): DataLoader<string, 1 | -1 | null> {
 }
 
 /** Follows keyed `userId:questionId`, for every watcher of one event at once. */
-export function followsLoader(db: DataSource): DataLoader<string, boolean> {
+export function followsLoader(db: Database): DataLoader<string, boolean> {
   return new DataLoader(async (keys) => {
     const pairs = keys.map((key) => key.split(':').map(Number));
     const rows: Array<{ key: string }> = await db.query(

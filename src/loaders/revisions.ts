@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { PostRevision } from '../../entities/post-revision.entity.js';
 import { batchPageParams, batchPagesSql, batchToPages, type Ordering, type Page, type PageArgs } from './pagination.js';
 
@@ -19,7 +19,7 @@ export const revisionOrdering: Ordering = {
  * Revision pages of many posts in one statement (a LATERAL join over the keys). A deleted post
  * shows none.
  */
-export function revisionPageLoader(db: DataSource): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
+export function revisionPageLoader(db: Database): DataLoader<RevisionPageKey, Page<PostRevision>, string> {
   return new DataLoader(
     async (keys) => {
       const batch = keys.map((key) => ({ ...key, parent: key.postId, scope: `revisions of ${key.postId}` }));

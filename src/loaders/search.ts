@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
 import { BadUserInputError } from '../errors/index.js';
 import {
@@ -10,7 +10,7 @@ import {
   type Page,
   type PageArgs,
 } from './pagination.js';
-import { postReadColumns, type PostReader, type PostReadRow } from './rows.js';
+import { postReadColumns, type PostReader, type PostReadRow } from '../db/rows.js';
 
 /** One search result: the post, its cursor, and where it matches (see `snippet`). */
 export interface SearchEdge {
@@ -104,7 +104,7 @@ const recentMatches = `${recent(`NOT ${hasPhrase}`, 's.post_id')} UNION ALL ${re
  * punctuation, stop words) gives an empty page.
  */
 export async function searchPage(
-  db: DataSource,
+  db: Database,
   reader: PostReader,
   args: PageArgs & { query: string },
 ): Promise<SearchPage> {

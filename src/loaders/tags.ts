@@ -1,16 +1,14 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Tag } from '../../entities/tag.entity.js';
 import { groupedInKeyOrder, inKeyOrder } from './batch.js';
-import { tagColumns, toTag } from './rows.js';
-import { preparedRows } from '../db/prepared.js';
+import { tagSelect, toTag } from '../db/rows.js';
 
 /** The tags of each question, in the order the author gave them. */
-export function tagsOfQuestionLoader(db: DataSource): DataLoader<number, Tag[]> {
+export function tagsOfQuestionLoader(db: Database): DataLoader<number, Tag[]> {
   return new DataLoader(async (questionIds) => {
-    const rows = await preparedRows(
-      db,
-      `SELECT qt.question_id AS "questionId", ${tagColumns} FROM question_tag qt JOIN tag t ON t.id = qt.tag_id
+    const rows = await db.prepared(
+      `SELECT qt.question_id AS "questionId", ${tagSelect} FROM question_tag qt JOIN tag t ON t.id = qt.tag_id
         WHERE qt.question_id = ANY($1::integer[]) ORDER BY qt.question_id, qt.position`,
       [questionIds],
     );
@@ -19,10 +17,10 @@ export function tagsOfQuestionLoader(db: DataSource): DataLoader<number, Tag[]> 
 }
 
 /** Tags by name (keys already normalized to lower case). */
-export function tagByNameLoader(db: DataSource): DataLoader<string, Tag | null> {
+export function tagByNameLoader(db: Database): DataLoader<string, Tag | null> {
   return new DataLoader(async (names) => {
     const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT ${tagColumns} FROM tag t WHERE t.name = ANY($1::text[])`,
+      `SELECT ${tagSelect} FROM tag t WHERE t.name = ANY($1::text[])`,
       [names],
     );
     return inKeyOrder(names, rows, (row) => row.name as string, toTag, null);
@@ -30,10 +28,10 @@ export function tagByNameLoader(db: DataSource): DataLoader<string, Tag | null> 
 }
 
 /** Tags by row id. */
-export function tagLoader(db: DataSource): DataLoader<number, Tag | null> {
+export function tagLoader(db: Database): DataLoader<number, Tag | null> {
   return new DataLoader(async (ids) => {
     const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT ${tagColumns} FROM tag t WHERE t.id = ANY($1::integer[])`,
+      `SELECT ${tagSelect} FROM tag t WHERE t.id = ANY($1::integer[])`,
       [ids],
     );
     return inKeyOrder(ids, rows, (row) => row.rowId as number, toTag, null);

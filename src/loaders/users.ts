@@ -1,23 +1,22 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { User } from '../../entities/user.entity.js';
 import { groupedInKeyOrder, inKeyOrder } from './batch.js';
-import { toUser, userColumns } from './rows.js';
-import { preparedRows } from '../db/prepared.js';
+import { toUser, userSelect } from '../db/rows.js';
 
 /** Users by row id: the authors of every post on a page in one statement. */
-export function userLoader(db: DataSource): DataLoader<number, User | null> {
+export function userLoader(db: Database): DataLoader<number, User | null> {
   return new DataLoader(async (ids) => {
-    const rows = await preparedRows(db, `SELECT ${userColumns} FROM "user" u WHERE u.id = ANY($1::integer[])`, [ids]);
+    const rows = await db.prepared(`SELECT ${userSelect} FROM "user" u WHERE u.id = ANY($1::integer[])`, [ids]);
     return inKeyOrder(ids, rows, (row) => row.rowId as number, toUser, null);
   });
 }
 
 /** Users by username, case-insensitively (keys are lower-cased by the caller). */
-export function userByUsernameLoader(db: DataSource): DataLoader<string, User | null> {
+export function userByUsernameLoader(db: Database): DataLoader<string, User | null> {
   return new DataLoader(async (names) => {
     const rows: Array<Record<string, unknown>> = await db.query(
-      `SELECT ${userColumns}, lower(u.username) AS "key" FROM "user" u WHERE lower(u.username) = ANY($1::text[])`,
+      `SELECT ${userSelect}, lower(u.username) AS "key" FROM "user" u WHERE lower(u.username) = ANY($1::text[])`,
       [names],
     );
     return inKeyOrder(names, rows, (row) => row.key as string, toUser, null);
@@ -25,11 +24,10 @@ export function userByUsernameLoader(db: DataSource): DataLoader<string, User | 
 }
 
 /** The users each post @mentions, in order of first mention. */
-export function mentionsLoader(db: DataSource): DataLoader<number, User[]> {
+export function mentionsLoader(db: Database): DataLoader<number, User[]> {
   return new DataLoader(async (postIds) => {
-    const rows = await preparedRows(
-      db,
-      `SELECT m.post_id AS "postId", ${userColumns} FROM post_mention m JOIN "user" u ON u.id = m.user_id
+    const rows = await db.prepared(
+      `SELECT m.post_id AS "postId", ${userSelect} FROM post_mention m JOIN "user" u ON u.id = m.user_id
         WHERE m.post_id = ANY($1::integer[]) ORDER BY m.post_id, m.position`,
       [postIds],
     );
@@ -38,7 +36,7 @@ export function mentionsLoader(db: DataSource): DataLoader<number, User[]> {
 }
 
 /** How many live posts of a kind each user wrote, keyed `kind:userId` (read only for totalCount). */
-export function authoredCountLoader(db: DataSource): DataLoader<string, number> {
+export function authoredCountLoader(db: Database): DataLoader<string, number> {
   return new DataLoader(async (keys) => {
     const userIds = [...new Set(keys.map((key) => Number(key.split(':')[1])))];
     const rows: Array<{ key: string; total: number }> = await db.query(

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { listenNow } from './listen.js';
 import type { Realtime } from './pubsub.js';
 import { PushQueue } from './queue.js';
@@ -25,7 +25,7 @@ export interface LiveThreads {
   ): Promise<PushQueue<NotificationMessage>>;
 }
 
-export function createLiveThreads(db: DataSource, realtime: Realtime): LiveThreads {
+export function createLiveThreads(db: Database, realtime: Realtime): LiveThreads {
   return {
     threadEvents: (questionId, afterSeq, options) => threadEventStream(db, realtime, questionId, afterSeq, options),
     notifications: async (viewer, wanted) => {

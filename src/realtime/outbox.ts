@@ -1,6 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import DataLoader from 'dataloader';
-import { preparedInTransaction, preparedRows } from '../db/prepared.js';
 import { inKeyOrder } from '../loaders/batch.js';
 import type { ThreadEventMessage } from './topics.js';
 
@@ -22,13 +21,12 @@ function toMessage(row: EventRow): ThreadEventMessage {
  * event in commit order (see `record_thread_events`, migration 1764210000000).
  */
 export async function recordEvents(
-  m: EntityManager,
+  m: Transaction,
   questionId: number,
   changes: readonly ThreadChange[],
 ): Promise<ThreadEventMessage[]> {
   if (changes.length === 0) return [];
-  const rows = await preparedInTransaction<EventRow>(
-    m,
+  const rows = await m.prepared<EventRow>(
     `SELECT ${eventColumns} FROM record_thread_events($1, $2::text[], $3::integer[], $4::text[], $5::integer[])`,
     [
       questionId,
@@ -43,7 +41,7 @@ export async function recordEvents(
 
 /** The thread's events numbered after `afterSeq` (and up to `throughSeq`), in order. */
 export async function eventsAfter(
-  db: DataSource,
+  db: Database,
   questionId: number,
   afterSeq: number,
   throughSeq?: number,
@@ -62,20 +60,19 @@ export interface ThreadEventState {
   prunedThrough: number;
 }
 
-const stateReaders = new WeakMap<DataSource, DataLoader<number, ThreadEventState | null>>();
+const stateReaders = new WeakMap<Database, DataLoader<number, ThreadEventState | null>>();
 
 /**
  * Where a thread's event numbering stands; null when there is no such question. The reads asked
  * for in one turn of the event loop (its sockets' messages included) go together in one statement:
  * a popular thread's watchers all subscribing again at once, after a restart, would each cost one.
  */
-export function threadEventState(db: DataSource, questionId: number): Promise<ThreadEventState | null> {
+export function threadEventState(db: Database, questionId: number): Promise<ThreadEventState | null> {
   let reader = stateReaders.get(db);
   if (reader === undefined) {
     reader = new DataLoader(
       async (ids) => {
-        const rows = await preparedRows<ThreadEventState & { id: number }>(
-          db,
+        const rows = await db.prepared<ThreadEventState & { id: number }>(
           `SELECT id, event_seq AS "lastSeq", events_pruned_through AS "prunedThrough" FROM post
             WHERE id = ANY($1::integer[]) AND kind = 'question' AND deleted_at IS NULL`,
           [ids],
@@ -98,7 +95,7 @@ export function threadEventState(db: DataSource, questionId: number): Promise<Th
 }
 
 /** Deletes events older than `retentionSeconds`, remembering per thread how far they went. */
-export async function pruneEvents(db: DataSource, retentionSeconds: number): Promise<number> {
+export async function pruneEvents(db: Database, retentionSeconds: number): Promise<number> {
   const [pruned]: [Array<{ count: number }>, number] = await db.query(
     `WITH gone AS (
        DELETE FROM thread_event WHERE created_at < now() - make_interval(secs => $1) RETURNING question_id, seq),
@@ -115,7 +112,7 @@ export async function pruneEvents(db: DataSource, retentionSeconds: number): Pro
  * Returns the function that stops it.
  */
 export function startPruning(
-  db: DataSource,
+  db: Database,
   retentionSeconds: number,
   everySeconds: number,
   onError: (error: unknown) => void,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
 import { eventsAfter, threadEventState } from './outbox.js';
 import { PushQueue } from './queue.js';
@@ -44,7 +44,7 @@ export interface WatchOptions {
  * outbox keeps (the client must refetch the thread) or newer than the thread.
  */
 export async function threadEventStream(
-  db: DataSource,
+  db: Database,
   realtime: Realtime,
   questionId: number,
   afterSeq: number | null,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
@@ -18,7 +18,7 @@ type ThreadState = { authorId: number; closedAt: Date | null; lockedAt: Date | n
 /** Answering questions and replying to answers. */
 export class AnswerService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
     private readonly rateLimits: Pick<RateLimits, 'post'>,
   ) {}

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import { findMentionCandidates, renderBodyHTML } from '../content/markdown.js';
 
 /** A body ready to store: its HTML and the users it mentions, in order. */
@@ -8,7 +8,7 @@ export interface RenderedBody {
 }
 
 /** Renders a body, linking the @mentions of users that exist now. */
-export async function renderBody(m: EntityManager, body: string): Promise<RenderedBody> {
+export async function renderBody(m: Transaction, body: string): Promise<RenderedBody> {
   const candidates = findMentionCandidates(body).map((name) => name.toLowerCase());
   const users: Array<{ id: number; username: string; key: string }> = candidates.length
     ? await m.query(`SELECT id, username, lower(username) AS key FROM "user" WHERE lower(username) = ANY($1::text[])`, [
@@ -24,7 +24,7 @@ export async function renderBody(m: EntityManager, body: string): Promise<Render
 }
 
 /** Replaces the mentions stored for a post. */
-export async function saveMentions(m: EntityManager, postId: number, userIds: readonly number[]): Promise<void> {
+export async function saveMentions(m: Transaction, postId: number, userIds: readonly number[]): Promise<void> {
   await m.query('DELETE FROM post_mention WHERE post_id = $1', [postId]);
   if (userIds.length === 0) return;
   await m.query(

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Flag } from '../../entities/flag.entity.js';
 import { FlagReason, FlagStatus } from '../../entities/moderation-enums.js';
 import type { Author } from '../auth/viewer.js';
@@ -24,7 +24,7 @@ const hiding: readonly FlagReason[] = [FlagReason.SPAM, FlagReason.RUDE];
 export class FlagService {
   /** @param flagsToHide open SPAM or RUDE flags from distinct members that hide a post */
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
     private readonly rateLimits: Pick<RateLimits, 'post'>,
     private readonly flagsToHide: number,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/pubsub.js';
@@ -13,7 +13,7 @@ import { StandingService } from './standing.service.js';
 import { UserService } from './user.service.js';
 import { VoteService } from './vote.service.js';
 
-/** The rules of the service, each over the one DataSource. */
+/** The rules of the service, each over the one Database. */
 export interface Services {
   users: UserService;
   questions: QuestionService;
@@ -31,7 +31,7 @@ export interface Services {
  * `rateLimits`; a logOut drops its session from `sessions` at once.
  */
 export function createServices(
-  db: DataSource,
+  db: Database,
   realtime: Realtime,
   config: Pick<Config, 'sessionTtlSeconds'> & Partial<Pick<Config, 'adminUsernames' | 'flagsToHide'>>,
   rateLimits: RateLimits,

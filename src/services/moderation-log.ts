@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import type { ModerationActionKind } from '../../entities/moderation-enums.js';
 
 /** What an action was about: a post, a user, and the reason given. */
@@ -10,7 +10,7 @@ export interface ActionTarget {
 
 /** Records a moderator's or admin's action in the transaction that takes it. */
 export async function logAction(
-  m: EntityManager,
+  m: Transaction,
   kind: ModerationActionKind | `${ModerationActionKind}`,
   moderatorId: number,
   target: ActionTarget,

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import { CloseReason } from '../../entities/moderation-enums.js';
 import type { Post } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
@@ -15,7 +15,7 @@ import { writeThread, type Announce } from './thread-write.js';
 /** Closing, locking and undeleting: what moderators do to threads. Each action is logged with it. */
 export class ModerationService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
@@ -116,7 +116,7 @@ export class ModerationService {
 }
 
 async function lockQuestionFor(
-  m: EntityManager,
+  m: Transaction,
   viewer: Author,
   questionId: number,
   action: 'close' | 'lock',
@@ -131,7 +131,7 @@ async function lockQuestionFor(
  * reopening or an unlocking, the author's notification.
  */
 async function acted(
-  m: EntityManager,
+  m: Transaction,
   announce: Announce,
   viewer: Author,
   question: Question,

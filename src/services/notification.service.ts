@@ -1,11 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Author } from '../auth/viewer.js';
 import { BadUserInputError } from '../errors/index.js';
-import { unreadNotificationCount } from '../loaders/notifications.js';
+import { unreadNotificationCount } from '../db/notifications.js';
 
 /** A user's notifications: reading them. */
 export class NotificationService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Marks the viewer's notifications `ids` (or all of them) read, and gives the unread count after.

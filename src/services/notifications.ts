@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import type { NotificationMessage } from '../realtime/topics.js';
 
 /**
@@ -8,7 +8,7 @@ import type { NotificationMessage } from '../realtime/topics.js';
  * An edit notifies only the mentions it adds.
  */
 export async function notifyAbout(
-  m: EntityManager,
+  m: Transaction,
   postId: number,
   mentionIds: readonly number[],
   cause: 'written' | 'edited',
@@ -41,7 +41,7 @@ export async function notifyAbout(
  * theirs about that post, unread again.
  */
 export async function notifyUser(
-  m: EntityManager,
+  m: Transaction,
   userId: number,
   postId: number,
   kind: 'ANSWER_ACCEPTED' | 'MODERATION',

@@ -78,13 +78,18 @@ export function isModerator(viewer: Author | null): boolean {
   return viewer !== null && (viewer.role ?? Role.MEMBER) !== Role.MEMBER;
 }
 
+/** Whether a suspension that ends at `until` (as stored) is still running. */
+export function suspendedNow(until: Date | null | undefined): boolean {
+  return until != null && until.getTime() > Date.now();
+}
+
 function refusal<A extends Action>(viewer: Author, action: A, target: TargetOf<A>): string | null {
   const actor: Actor = {
     userId: viewer.userId,
     role: viewer.role ?? Role.MEMBER,
     suspendedUntil: viewer.suspendedUntil ?? null,
   };
-  if (actor.suspendedUntil !== null && actor.suspendedUntil.getTime() > Date.now()) {
+  if (actor.suspendedUntil !== null && suspendedNow(actor.suspendedUntil)) {
     return `Your account is suspended until ${actor.suspendedUntil.toISOString()}`;
   }
   return (rules[action] as (actor: Actor, target: TargetOf<A>) => string | null)(actor, target);

@@ -1,7 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { PostKind } from '../../entities/post.entity.js';
 import { setBounded } from '../bounded-map.js';
-import { preparedRows } from '../db/prepared.js';
 
 /** What never changes about a post once written. */
 export interface PostFacts {
@@ -18,7 +17,7 @@ export class PostFactsCache {
   private readonly known = new Map<number, PostFacts>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly capacity = 10_000,
   ) {}
 
@@ -26,8 +25,7 @@ export class PostFactsCache {
   async of(rowId: number): Promise<PostFacts | undefined> {
     const kept = this.known.get(rowId);
     if (kept !== undefined) return kept;
-    const [row] = await preparedRows<PostFacts>(
-      this.db,
+    const [row] = await this.db.prepared<PostFacts>(
       'SELECT kind, author_id AS "authorId" FROM post WHERE id = $1 AND deleted_at IS NULL',
       [rowId],
     );

@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import { Answer } from '../../entities/answer.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
 import { BadUserInputError } from '../errors/index.js';
-import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
+import { postSelect, toPost, type PostRow } from '../db/rows.js';
 import { postNotFound, threadIdOf } from './post-rows.js';
 import { attachTags, detachTags } from './tags.js';
 import type { Announce } from './thread-write.js';
@@ -22,9 +22,9 @@ export interface LockedLineage {
  * Locks a post whether deleted or not, with the posts above it, in id order (the question first, as
  * every thread write locks them). NOT_FOUND when absent or of another kind than `kind`.
  */
-export async function lockLineage(m: EntityManager, rowId: number, kind?: PostKind): Promise<LockedLineage> {
+export async function lockLineage(m: Transaction, rowId: number, kind?: PostKind): Promise<LockedLineage> {
   const rows: PostRow[] = await m.query(
-    `SELECT ${postColumns} FROM post p
+    `SELECT ${postSelect} FROM post p
       WHERE p.id IN ($1, (SELECT question_id FROM post WHERE id = $1), (SELECT answer_id FROM post WHERE id = $1))
       ORDER BY p.id FOR UPDATE`,
     [rowId],
@@ -41,7 +41,7 @@ export async function lockLineage(m: EntityManager, rowId: number, kind?: PostKi
  * leaves; an accepted answer that leaves is unaccepted. `hidden`: members' flags took it, until a
  * moderator resolves them.
  */
-export async function removePost(m: EntityManager, announce: Announce, post: Post, hidden = false): Promise<void> {
+export async function removePost(m: Transaction, announce: Announce, post: Post, hidden = false): Promise<void> {
   const postId = post.rowId;
   const [gone]: [Array<{ authorId: number; score: number }>, number] = await m.query(
     `UPDATE post SET deleted_at = now(), hidden_at = CASE WHEN $2 THEN now() END
@@ -73,7 +73,7 @@ export async function removePost(m: EntityManager, announce: Announce, post: Pos
  * come back as they were. The posts above it must be live: BAD_USER_INPUT otherwise, and for a post
  * that is not deleted.
  */
-export async function restorePost(m: EntityManager, announce: Announce, lineage: LockedLineage): Promise<Post> {
+export async function restorePost(m: Transaction, announce: Announce, lineage: LockedLineage): Promise<Post> {
   const { post, above } = lineage;
   if (post.deletedAt === null) {
     throw new BadUserInputError('The post is not deleted', { field: 'id', rule: 'notDeleted' });
@@ -109,7 +109,7 @@ export async function restorePost(m: EntityManager, announce: Announce, lineage:
 
 /** Moves the scores of posts that left (`sign` -1) or came back (+1) in their authors' reputation, in user id order. */
 async function moveReputation(
-  m: EntityManager,
+  m: Transaction,
   posts: ReadonlyArray<{ authorId: number; score: number }>,
   sign: 1 | -1,
 ): Promise<void> {

@@ -1,11 +1,12 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import { Answer } from '../../entities/answer.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import type { Question } from '../../entities/question.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
-import { preparedInTransaction } from '../db/prepared.js';
 import { NotFoundError } from '../errors/index.js';
-import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
+import { postColumns, postSelect, selectList, toPost, type PostRow } from '../db/rows.js';
+
+const postReturning = selectList(postColumns);
 
 /** The entity class of each kind of post. */
 export type PostOf<K extends PostKind> = { question: Question; answer: Answer; reply: Reply }[K];
@@ -21,9 +22,9 @@ export function postNotFound(kind?: PostKind): NotFoundError {
  * Reads a live post (of `kind`, when given) and locks its row until the transaction ends;
  * NOT_FOUND when absent, deleted or of another kind.
  */
-export async function lockPost<K extends PostKind>(m: EntityManager, rowId: number, kind?: K): Promise<PostOf<K>> {
+export async function lockPost<K extends PostKind>(m: Transaction, rowId: number, kind?: K): Promise<PostOf<K>> {
   const rows: PostRow[] = await m.query(
-    `SELECT ${postColumns} FROM post p
+    `SELECT ${postSelect} FROM post p
       WHERE p.id = $1 AND p.deleted_at IS NULL AND ($2::text IS NULL OR p.kind = $2) FOR UPDATE`,
     [rowId, kind ?? null],
   );
@@ -36,10 +37,9 @@ export async function lockPost<K extends PostKind>(m: EntityManager, rowId: numb
  * first as every thread write does: a question's id is lower than the id of any post under it.
  * NOT_FOUND when the post is absent, deleted or of another kind.
  */
-export async function lockInThread<K extends PostKind>(m: EntityManager, rowId: number, kind?: K): Promise<PostOf<K>> {
-  const rows = await preparedInTransaction<PostRow>(
-    m,
-    `SELECT ${postColumns} FROM post p
+export async function lockInThread<K extends PostKind>(m: Transaction, rowId: number, kind?: K): Promise<PostOf<K>> {
+  const rows = await m.prepared<PostRow>(
+    `SELECT ${postSelect} FROM post p
       WHERE p.id IN ($1, (SELECT question_id FROM post WHERE id = $1)) AND p.deleted_at IS NULL
       ORDER BY p.id FOR UPDATE`,
     [rowId],
@@ -57,24 +57,24 @@ export function threadIdOf(post: Post): number {
 }
 
 /** Runs an UPDATE … RETURNING over post rows and gives the first row back as its entity. */
-export async function updatePost(m: EntityManager, sql: string, params: unknown[]): Promise<Post> {
-  const [rows]: [PostRow[], number] = await m.query(`${sql} RETURNING ${postColumns.replaceAll('p.', '')}`, params);
+export async function updatePost(m: Transaction, sql: string, params: unknown[]): Promise<Post> {
+  const [rows]: [PostRow[], number] = await m.query(`${sql} RETURNING ${postReturning}`, params);
   return toPost(rows[0]);
 }
 
 /** Inserts a post and returns it as its entity. */
-export async function insertPost(m: EntityManager, values: Record<string, unknown>): Promise<Post> {
+export async function insertPost(m: Transaction, values: Record<string, unknown>): Promise<Post> {
   const columns = Object.keys(values);
   const rows: PostRow[] = await m.query(
     `INSERT INTO post (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
-     RETURNING ${postColumns.replaceAll('p.', '')}`,
+     RETURNING ${postReturning}`,
     Object.values(values),
   );
   return toPost(rows[0]);
 }
 
 /** Marks the thread as active now (an answer, a reply or an edit happened in it). */
-export async function touchThread(m: EntityManager, questionId: number): Promise<void> {
+export async function touchThread(m: Transaction, questionId: number): Promise<void> {
   const [rows]: [unknown[], number] = await m.query(
     'UPDATE post SET last_activity_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
     [questionId],
@@ -86,7 +86,7 @@ export async function touchThread(m: EntityManager, questionId: number): Promise
  * The question a post belongs to (itself for a question), read without locking: writers lock the
  * question before the posts under it, so that concurrent writes in one thread never deadlock.
  */
-export async function threadOf(m: EntityManager, rowId: number, kind?: PostKind): Promise<number> {
+export async function threadOf(m: Transaction, rowId: number, kind?: PostKind): Promise<number> {
   const rows: Array<{ questionId: number }> = await m.query(
     `SELECT coalesce(question_id, id) AS "questionId" FROM post
       WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR kind = $2)`,

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
@@ -24,7 +24,7 @@ export interface PostEdit {
 /** Editing and deleting posts, as the policy allows. */
 export class PostService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
   ) {}
 
@@ -94,12 +94,7 @@ export class PostService {
 }
 
 /** Locks the post in its thread, and checks that the policy lets the viewer take `action` on it. */
-async function lockPostFor(
-  m: EntityManager,
-  viewer: Author,
-  target: PostRef,
-  action: 'edit' | 'delete',
-): Promise<Post> {
+async function lockPostFor(m: Transaction, viewer: Author, target: PostRef, action: 'edit' | 'delete'): Promise<Post> {
   const post = await lockInThread(m, target.rowId, target.kind);
   authorize(viewer, action, post);
   return post;

@@ -1,7 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import type { Question } from '../../entities/question.entity.js';
 import type { Author } from '../auth/viewer.js';
-import { inTransaction } from '../db/transaction.js';
 import { NotFoundError } from '../errors/index.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { renderBody, saveMentions } from './body.js';
@@ -16,7 +15,7 @@ import { writeThread } from './thread-write.js';
 /** Asking, accepting and following: the rules of a question. */
 export class QuestionService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
     private readonly rateLimits: Pick<RateLimits, 'post'>,
   ) {}
@@ -93,7 +92,7 @@ export class QuestionService {
 
   /** Follows or unfollows a thread. Idempotent: the count moves only when a follow row does. */
   async follow(viewer: Author, questionId: number, follow: boolean): Promise<Question> {
-    return inTransaction(this.db, async (m) => {
+    return this.db.transaction(async (m) => {
       const question = await lockQuestionFor(m, viewer, questionId, 'follow');
       const changed: unknown[] = follow
         ? await m.query(
@@ -101,10 +100,10 @@ export class QuestionService {
             [questionId, viewer.userId],
           )
         : (
-            await m.query('DELETE FROM follow WHERE question_id = $1 AND user_id = $2 RETURNING 1', [
-              questionId,
-              viewer.userId,
-            ])
+            await m.query<[unknown[], number]>(
+              'DELETE FROM follow WHERE question_id = $1 AND user_id = $2 RETURNING 1',
+              [questionId, viewer.userId],
+            )
           )[0];
       if (changed.length === 0) return question;
       return (await updatePost(m, 'UPDATE post SET follower_count = follower_count + $2 WHERE id = $1', [
@@ -117,7 +116,7 @@ export class QuestionService {
 
 /** Locks a question, and checks that the policy lets the viewer take `action` on it. */
 async function lockQuestionFor(
-  m: EntityManager,
+  m: Transaction,
   viewer: Author,
   questionId: number,
   action: Extract<Action, 'accept' | 'follow'>,

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../errors/index.js';
-import { clusterLimiter, type Limiter } from './cluster-limits.js';
+import { clusterLimiter } from './cluster-limits.js';
 
 /** The settings the limits are made from; a limit of 0 turns that limit off. */
 export type RateLimitSettings = Pick<
@@ -44,7 +44,7 @@ export interface RateLimits {
 const day = 24 * 3600;
 
 /** Counts one point against `key`; RATE_LIMITED, saying when to retry, when the limit is spent. */
-async function consume(limiter: Limiter | null, key: string, message: string, points = 1): Promise<void> {
+async function consume(limiter: RateLimiterAbstract | null, key: string, message: string, points = 1): Promise<void> {
   if (!limiter || points <= 0) return;
   try {
     await limiter.consume(key, points);

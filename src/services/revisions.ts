@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
 
 /**
@@ -14,7 +14,7 @@ const savedVersion = `SELECT p.id, p.title, p.body, p.body_html,
   FROM post p WHERE p.id = $1`;
 
 /** Keeps a new post as its first revision, which is never replaced. */
-export async function saveOriginal(m: EntityManager, post: Post): Promise<void> {
+export async function saveOriginal(m: Transaction, post: Post): Promise<void> {
   await m.query(
     `INSERT INTO post_revision (post_id, number, editor_id, title, body, body_html, tags, created_at)
      SELECT v.id, 1, $2, v.title, v.body, v.body_html, v.tags, $3 FROM (${savedVersion}) v`,
@@ -26,7 +26,7 @@ export async function saveOriginal(m: EntityManager, post: Post): Promise<void> 
  * The transaction's view of which transactions had committed when it began: read it first thing, so
  * that an edit can tell a revision it could have seen from one saved concurrently.
  */
-export async function snapshotOf(m: EntityManager): Promise<string> {
+export async function snapshotOf(m: Transaction): Promise<string> {
   const [{ snapshot }]: Array<{ snapshot: string }> = await m.query('SELECT pg_current_snapshot()::text AS snapshot');
   return snapshot;
 }
@@ -38,7 +38,7 @@ export async function snapshotOf(m: EntityManager): Promise<string> {
  * earlier stays in the history.
  */
 export async function foldsIntoNewest(
-  m: EntityManager,
+  m: Transaction,
   postId: number,
   editorId: number,
   snapshot: string,
@@ -56,7 +56,7 @@ export async function foldsIntoNewest(
  * Saves the post as an edit just left it: a new revision numbered `revisionCount` (the post's
  * counter, already moved), or the newest one rewritten when the edit folds into it.
  */
-export async function saveEdit(m: EntityManager, post: Post, editorId: number, folds: boolean): Promise<void> {
+export async function saveEdit(m: Transaction, post: Post, editorId: number, folds: boolean): Promise<void> {
   await m.query(
     folds
       ? `UPDATE post_revision r SET title = v.title, body = v.body, body_html = v.body_html, tags = v.tags,

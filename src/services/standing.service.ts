@@ -1,14 +1,13 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Database, Transaction } from '../db/database.js';
 import { Role } from '../../entities/moderation-enums.js';
 import type { User } from '../../entities/user.entity.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Author } from '../auth/viewer.js';
-import { inTransaction } from '../db/transaction.js';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
-import { toUser, userColumns } from '../loaders/rows.js';
+import { selectList, toUser, userColumns, userSelect } from '../db/rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { logAction } from './moderation-log.js';
-import { authorize } from './policy.js';
+import { authorize, suspendedNow } from './policy.js';
 import { checkText } from './rules.js';
 
 /** The longest suspension, in days. */
@@ -18,7 +17,7 @@ const reasonMax = 500;
 /** Roles and suspensions: who may do what. Each change is logged, and every process hears of it. */
 export class StandingService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishStandingChanged'>,
     private readonly sessions: Pick<Sessions, 'forgetUser'>,
   ) {}
@@ -57,7 +56,7 @@ export class StandingService {
   /** Ends a suspension now, as the policy allows suspending. Unsuspending a user in good standing changes nothing. */
   async unsuspend(viewer: Author, userId: number): Promise<User> {
     return this.change(viewer, userId, 'suspend', async (m, user) => {
-      if (user.suspendedUntil === null) return null;
+      if (!suspendedNow(user.suspendedUntil)) return null;
       await logAction(m, 'USER_UNSUSPENDED', viewer.userId, { userId });
       return ['suspended_until = NULL, suspension_reason = NULL', []];
     });
@@ -80,11 +79,11 @@ export class StandingService {
     viewer: Author,
     userId: number,
     action: 'suspend' | 'setRole',
-    decide: (m: EntityManager, user: User) => Promise<[string, unknown[]] | null>,
+    decide: (m: Transaction, user: User) => Promise<[string, unknown[]] | null>,
   ): Promise<User> {
-    const user = await inTransaction(this.db, async (m) => {
+    const user = await this.db.transaction(async (m) => {
       const rows: Array<Record<string, unknown>> = await m.query(
-        `SELECT ${userColumns} FROM "user" u WHERE u.id = $1 FOR UPDATE`,
+        `SELECT ${userSelect} FROM "user" u WHERE u.id = $1 FOR UPDATE`,
         [userId],
       );
       if (rows.length === 0) throw new NotFoundError('The user');
@@ -94,7 +93,7 @@ export class StandingService {
       if (change === null) return found;
       const [set, params] = change;
       const [updated]: [Array<Record<string, unknown>>, number] = await m.query(
-        `UPDATE "user" SET ${set} WHERE id = $1 RETURNING ${userColumns.replaceAll('u.', '')}`,
+        `UPDATE "user" SET ${set} WHERE id = $1 RETURNING ${selectList(userColumns)}`,
         [userId, ...params],
       );
       return toUser(updated[0]);
@@ -106,7 +105,7 @@ export class StandingService {
 }
 
 /** Makes the accounts named in ADMIN_USERNAMES admins (at every start); gives how many changed. */
-export async function applyAdminUsernames(db: DataSource, usernames: readonly string[]): Promise<number> {
+export async function applyAdminUsernames(db: Database, usernames: readonly string[]): Promise<number> {
   if (usernames.length === 0) return 0;
   const [changed]: [unknown[], number] = await db.query(
     `UPDATE "user" SET role = $2 WHERE lower(username) = ANY($1::text[]) AND role <> $2 RETURNING id`,

@@ -1,10 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import type { Transaction } from '../db/database.js';
 
 /**
  * Puts `names` on a question in that order, creating tags as needed and counting the question in
  * each. Tags are upserted in name order so concurrent askers lock them in the same order.
  */
-export async function attachTags(m: EntityManager, questionId: number, names: readonly string[]): Promise<void> {
+export async function attachTags(m: Transaction, questionId: number, names: readonly string[]): Promise<void> {
   if (names.length === 0) return;
   const rows: Array<{ id: number; name: string }> = await m.query(
     `INSERT INTO tag (name, question_count) SELECT name, 1 FROM unnest($1::text[]) AS t(name) ORDER BY name
@@ -20,7 +20,7 @@ export async function attachTags(m: EntityManager, questionId: number, names: re
 }
 
 /** Takes every tag off a question and uncounts the question in each. */
-export async function detachTags(m: EntityManager, questionId: number): Promise<void> {
+export async function detachTags(m: Transaction, questionId: number): Promise<void> {
   await m.query(
     `WITH gone AS (DELETE FROM question_tag WHERE question_id = $1 RETURNING tag_id)
      UPDATE tag SET question_count = question_count - 1 WHERE id IN (SELECT tag_id FROM gone)`,

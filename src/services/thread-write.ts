@@ -1,5 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { inTransaction } from '../db/transaction.js';
+import type { Database, Transaction } from '../db/database.js';
 import { recordEvents, type ThreadChange } from '../realtime/outbox.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import type { NotificationMessage, ThreadEventMessage } from '../realtime/topics.js';
@@ -20,13 +19,13 @@ export interface Announce {
  * and publishes them only once the transaction has committed: a rolled-back write publishes nothing.
  */
 export async function writeThread<T>(
-  db: DataSource,
+  db: Database,
   realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
-  work: (m: EntityManager, announce: Announce) => Promise<T>,
+  work: (m: Transaction, announce: Announce) => Promise<T>,
 ): Promise<T> {
   let events: ThreadEventMessage[] = [];
   let notifications: NotificationMessage[] = [];
-  const result = await inTransaction(db, (m) => {
+  const result = await db.transaction((m) => {
     events = [];
     notifications = [];
     return work(m, {

@@ -1,11 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { User } from '../../entities/user.entity.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { Sessions } from '../auth/sessions.js';
 import { hashToken, newToken } from '../auth/token.js';
 import type { Viewer } from '../auth/viewer.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/index.js';
-import { toUser, userColumns } from '../loaders/rows.js';
+import { selectList, toUser, userColumns, userSelect } from '../db/rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import type { RateLimits } from './rate-limits.js';
 import { checkDisplayName, checkPassword, checkText, checkUsername } from './rules.js';
@@ -29,7 +29,7 @@ export class UserService {
    * @param adminUsernames accounts that are ADMIN from sign-up (ADMIN_USERNAMES)
    */
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly sessionTtlSeconds: number,
     private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
     private readonly rateLimits: Pick<RateLimits, 'logIn'>,
@@ -51,7 +51,7 @@ export class UserService {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `INSERT INTO "user" (username, display_name, password_hash, role)
        VALUES ($1, $2, $3, CASE WHEN lower($1) = ANY($4::text[]) THEN 'ADMIN' ELSE 'MEMBER' END)
-       ON CONFLICT ((lower(username))) DO NOTHING RETURNING ${userColumns.replaceAll('u.', '')}`,
+       ON CONFLICT ((lower(username))) DO NOTHING RETURNING ${selectList(userColumns)}`,
       [username, displayName, passwordHash, this.adminUsernames.map((name) => name.toLowerCase())],
     );
     if (rows.length === 0) {
@@ -87,7 +87,7 @@ export class UserService {
   /** The user whose password this is; null for an unknown user or a wrong password. */
   private async checkPassword(input: { username: string; password: string }): Promise<User | null> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT ${userColumns}, u.password_hash AS "passwordHash" FROM "user" u WHERE lower(u.username) = lower($1)`,
+      `SELECT ${userSelect}, u.password_hash AS "passwordHash" FROM "user" u WHERE lower(u.username) = lower($1)`,
       [input.username],
     );
     const hash = rows[0]?.passwordHash as string | undefined;

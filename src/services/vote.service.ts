@@ -1,12 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
 import type { Realtime } from '../realtime/pubsub.js';
-import { preparedRows } from '../db/prepared.js';
 import { retryingClashes } from '../db/transaction.js';
 import { authorize, may } from './policy.js';
-import { postColumns, toPost, type PostRow } from '../loaders/rows.js';
+import { postSelect, toPost, type PostRow } from '../db/rows.js';
 import { PostFactsCache } from './post-facts.js';
 import { postNotFound, threadIdOf } from './post-rows.js';
 import type { RateLimits } from './rate-limits.js';
@@ -19,7 +18,7 @@ const valueOf: Record<VoteChoice, -1 | 0 | 1> = { UP: 1, DOWN: -1, NONE: 0 };
 /** The post after a vote, and the number and date of its SCORE_CHANGED event when the score moved. */
 type VotedRow = PostRow & { eventSeq: number | null; eventAt: Date | null };
 
-const castVote = `SELECT ${postColumns}, (v.event).seq AS "eventSeq", (v.event).created_at AS "eventAt"
+const castVote = `SELECT ${postSelect}, (v.event).seq AS "eventSeq", (v.event).created_at AS "eventAt"
   FROM cast_vote($1, $2, $3, $4, $5) v, LATERAL (SELECT (v.voted).*) p`;
 
 /** Votes, and the score and reputation that follow from them. */
@@ -27,7 +26,7 @@ export class VoteService {
   private readonly facts: PostFactsCache;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents'>,
     private readonly rateLimits: Pick<RateLimits, 'vote'>,
   ) {
@@ -49,13 +48,7 @@ export class VoteService {
     // Whether the thread is locked is the call's own read, under its locks.
     const mayVoteLocked = may(viewer, 'vote', { ...facts, lockedAt: new Date() });
     const [voted] = await retryingClashes(() =>
-      preparedRows<VotedRow>(this.db, castVote, [
-        target.rowId,
-        target.kind,
-        viewer.userId,
-        valueOf[choice],
-        mayVoteLocked,
-      ]),
+      this.db.prepared<VotedRow>(castVote, [target.rowId, target.kind, viewer.userId, valueOf[choice], mayVoteLocked]),
     );
     if (voted === undefined) throw postNotFound(target.kind);
     const post = toPost(voted);

@@ -2,14 +2,11 @@ import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../src/db/database.js';
 import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
-import { startServer, type RunningServer } from '../../src/http/server.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 import type { SocketLimits } from '../../src/http/transport-limits.js';
-import { createLog } from '../../src/log.js';
-import { buildThreadSchema } from '../../src/schema.js';
-import { assembleApp, type App } from '../../src/context.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
@@ -20,7 +17,7 @@ export type Response<T> = ExecutionResult<T> & { status: number };
 /** A server of our own on a database of our own, talking HTTP like any client. */
 export interface TestServer {
   url: string;
-  db: DataSource;
+  db: Database;
   services: Services;
   /** Every SQL statement the server ran since the last `sql.length = 0`. */
   sql: string[];
@@ -88,30 +85,21 @@ export interface ServeOptions {
  * `testRateLimits`, then `options.rateLimits`; they count in Redis when `redisUrl` is given.
  */
 export async function serve(
-  db: DataSource,
+  db: Database,
   options: ServeOptions = {},
-): Promise<{ app: App; server: RunningServer; close(): Promise<void> }> {
+): Promise<RunningApp & { server: Pick<RunningApp, 'url'> }> {
   const redis = options.redisUrl ? { redisUrl: options.redisUrl } : undefined;
   const raised = options.limits === 'default' ? {} : testRateLimits;
-  const settings = { ...loadConfig({}), ...raised, ...options.rateLimits, sessionTtlSeconds: 3600 };
-  const { app, realtime, close } = await assembleApp(db, settings, redis, redis);
-  const server = await startServer({
-    app,
-    schema: await buildThreadSchema(realtime.pubsub),
-    log: createLog('silent'),
-    port: 0,
-    host: '127.0.0.1',
+  const running = await startApp({
+    db,
+    rateLimits: { ...loadConfig({}), ...raised, ...options.rateLimits },
+    sessionTtlSeconds: 3600,
+    across: redis,
+    counters: redis,
     nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
   });
-  return {
-    app,
-    server,
-    close: async () => {
-      await server.close();
-      await close();
-    },
-  };
+  return { ...running, server: { url: running.url } };
 }
 
 /** Creates a database, migrates it and {@link serve}s it. */
@@ -119,10 +107,10 @@ export async function startTestServer(options: ServeOptions = {}): Promise<TestS
   const database = await createTestDatabase();
   const sql: string[] = [];
   const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
-  const { app, server, close } = await serve(db, options);
+  const { url, app, close } = await serve(db, options);
   const { services } = app;
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Response<unknown>> => {
-    const response = await fetch(`${server.url}/graphql`, {
+    const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -135,7 +123,7 @@ export async function startTestServer(options: ServeOptions = {}): Promise<TestS
       token ? { authorization: `Bearer ${token}` } : {},
     )) as Response<T>;
   return {
-    url: server.url,
+    url,
     db,
     services,
     sql,

@@ -1,30 +1,86 @@
 import { Answer } from '../../entities/answer.entity.js';
+import { Notification } from '../../entities/notification.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import { Question } from '../../entities/question.entity.js';
 import { Reply } from '../../entities/reply.entity.js';
 import { Tag } from '../../entities/tag.entity.js';
 import { User } from '../../entities/user.entity.js';
 
-/** The columns of a post row but its rendered HTML, aliased to entity property names. */
-const postColumnsButHtml = `p.id AS "rowId", p.kind, p.author_id AS "authorId", p.body, p.score, p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.deleted_at AS "deletedAt",
-  p.title, p.last_activity_at AS "lastActivityAt", p.answer_count AS "answerCount",
-  p.follower_count AS "followerCount", p.accepted_answer_id AS "acceptedAnswerId",
-  p.question_id AS "questionId", p.answer_id AS "answerId", p.reply_count AS "replyCount",
-  p.edited_at AS "editedAt", p.revision_count AS "revisionCount",
-  p.closed_at AS "closedAt", p.close_reason AS "closeReason", p.duplicate_of_id AS "duplicateOfId",
-  p.locked_at AS "lockedAt", p.hidden_at AS "hiddenAt"`;
+/** The columns of a post row but its rendered HTML. */
+const postColumnsButHtml = [
+  'id',
+  'kind',
+  'author_id',
+  'body',
+  'score',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'title',
+  'last_activity_at',
+  'answer_count',
+  'follower_count',
+  'accepted_answer_id',
+  'question_id',
+  'answer_id',
+  'reply_count',
+  'edited_at',
+  'revision_count',
+  'closed_at',
+  'close_reason',
+  'duplicate_of_id',
+  'locked_at',
+  'hidden_at',
+] as const;
 
-/** The columns of a post row, aliased to entity property names. */
-export const postColumns = `${postColumnsButHtml}, p.body_html AS "bodyHtml"`;
+/** The columns of a post row that its entities map (test/entities.test.ts checks them against the table). */
+export const postColumns = [...postColumnsButHtml, 'body_html'] as const;
 
 /** The columns of a user row; never the password hash. */
-export const userColumns = `u.id AS "rowId", u.username, u.display_name AS "displayName", u.bio,
-  u.reputation, u.created_at AS "createdAt", u.role, u.suspended_until AS "suspensionEnd"`;
+export const userColumns = [
+  'id',
+  'username',
+  'display_name',
+  'bio',
+  'reputation',
+  'created_at',
+  'role',
+  'suspended_until',
+] as const;
 
-export const tagColumns = `t.id AS "rowId", t.name, t.question_count AS "questionCount"`;
+export const tagColumns = ['id', 'name', 'question_count'] as const;
 
-/** {@link tagColumns} as the arguments of json_build_object. */
-const tagJson = `'rowId', t.id, 'name', t.name, 'questionCount', t.question_count`;
+export const notificationColumns = ['id', 'user_id', 'kind', 'post_id', 'created_at', 'read_at'] as const;
+
+/** The entity property a column is read into: `rowId` for `id` (an entity's `id` is its global id), else camelCase. */
+function propertyOf(column: string): string {
+  return column === 'id' ? 'rowId' : column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * `columns` as a select list of entity properties (`p.author_id AS "authorId"`), each column prefixed
+ * with `alias.` when given; without one, for a RETURNING clause.
+ */
+export function selectList(columns: readonly string[], alias?: string): string {
+  const prefix = alias === undefined ? '' : `${alias}.`;
+  return columns
+    .map((column) => {
+      const property = propertyOf(column);
+      return property === column ? `${prefix}${column}` : `${prefix}${column} AS "${property}"`;
+    })
+    .join(', ');
+}
+
+/** `columns` of `alias` as the arguments of json_build_object, keyed by entity property. */
+function jsonFields(columns: readonly string[], alias: string): string {
+  return columns.map((column) => `'${propertyOf(column)}', ${alias}.${column}`).join(', ');
+}
+
+/** The select lists of the aliases the statements give each table: `post p`, `"user" u`, `tag t`. */
+export const postSelect = selectList(postColumns, 'p');
+export const userSelect = selectList(userColumns, 'u');
+export const tagSelect = selectList(tagColumns, 't');
+const postSelectButHtml = selectList(postColumnsButHtml, 'p');
 
 export type PostRow = Record<string, unknown> & { kind: PostKind };
 
@@ -36,12 +92,12 @@ export type PostRow = Record<string, unknown> & { kind: PostKind };
  */
 export function postReadColumns(viewerParam: string, withHtml = true): { select: string; join: string } {
   return {
-    select: `${withHtml ? postColumns : postColumnsButHtml}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
+    select: `${withHtml ? postSelect : postSelectButHtml}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
       u.bio AS "authorBio", u.reputation AS "authorReputation", u.created_at AS "authorCreatedAt",
-      u.role AS "authorRole", u.suspended_until AS "authorSuspensionEnd",
+      u.role AS "authorRole", u.suspended_until AS "authorSuspendedUntil",
       vv.value AS "viewerValue",
       CASE WHEN p.kind = 'question' THEN (
-        SELECT coalesce(json_agg(json_build_object(${tagJson}) ORDER BY qt.position), '[]')
+        SELECT coalesce(json_agg(json_build_object(${jsonFields(tagColumns, 't')}) ORDER BY qt.position), '[]')
           FROM question_tag qt JOIN tag t ON t.id = qt.tag_id WHERE qt.question_id = p.id
       ) END AS "tags"`,
     join: `JOIN "user" u ON u.id = p.author_id
@@ -57,7 +113,7 @@ export type PostReadRow = PostRow & {
   authorReputation: number;
   authorCreatedAt: Date;
   authorRole: string;
-  authorSuspensionEnd: Date | null;
+  authorSuspendedUntil: Date | null;
   viewerValue: 1 | -1 | null;
   /** A question's tags in order; null for answers and replies. */
   tags: Array<Record<string, unknown>> | null;
@@ -77,7 +133,7 @@ export function splitPostRead(row: PostReadRow): {
     authorReputation,
     authorCreatedAt,
     authorRole,
-    authorSuspensionEnd,
+    authorSuspendedUntil,
     viewerValue,
     tags,
     ...post
@@ -90,7 +146,7 @@ export function splitPostRead(row: PostReadRow): {
     reputation: authorReputation,
     createdAt: authorCreatedAt,
     role: authorRole,
-    suspensionEnd: authorSuspensionEnd,
+    suspendedUntil: authorSuspendedUntil,
   });
   return { post: toPost(post as PostRow), author, viewerValue, tags: tags && tags.map(toTag) };
 }
@@ -108,6 +164,10 @@ export function toUser(row: Record<string, unknown>): User {
 
 export function toTag(row: Record<string, unknown>): Tag {
   return Object.assign(new Tag(), row);
+}
+
+export function toNotification(row: Record<string, unknown>): Notification {
+  return Object.assign(new Notification(), row);
 }
 
 /** Turns post rows read with {@link postReadColumns} into posts, for one viewer. */

@@ -1,0 +1,109 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
+import { startApollo } from './http/apollo.js';
+import { socketLimits, type SocketLimits } from './http/transport-limits.js';
+import { queryLimits, type QueryLimits } from './http/limits.js';
+import { clientIpOf, createWeb } from './http/web.js';
+import { serveWebSocket } from './http/websocket.js';
+import { createLog, type Log } from './log.js';
+import { buildThreadSchema } from './schema.js';
+
+/** How to serve: what to assemble (see {@link AssemblyOptions}), and where and how to listen. */
+export interface AppOptions extends AssemblyOptions {
+  /** The port to listen on; 0 picks a free one, which `url` then names. @default 0 */
+  port?: number;
+  /** The interface to listen on; `0.0.0.0` is every IPv4 one, and `url` then says `localhost`. @default '127.0.0.1' */
+  host?: string;
+  /**
+   * `development` sends stack traces with errors; `production` leaves schema suggestions ("Did you
+   * mean …?") out of validation errors. Internal errors are masked whatever it says. @default 'production'
+   */
+  nodeEnv?: string;
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address in `X-Forwarded-For`, over
+   * HTTP and WebSocket alike (`true`, a number of hops, or addresses and subnets). @default false
+   */
+  trustProxy?: boolean | number | string;
+  /** Overrides of the transports' limits. @default {@link socketLimits} */
+  socketLimits?: Partial<SocketLimits>;
+  /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
+  queryLimits?: QueryLimits;
+  /** Where operations and failures are logged. @default a silent log */
+  log?: Log;
+}
+
+/** A listening app. */
+export interface RunningApp {
+  /** `http://host:port`, where /graphql (HTTP and WebSocket), /healthz and /readyz answer. */
+  url: string;
+  /** The services and streams the server resolves with, for callers that act as it does (tests). */
+  app: App;
+  /**
+   * Stops accepting, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
+   * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Assembles the app over `options.db` and serves GraphQL over HTTP and WebSocket on one port, path
+ * /graphql, plus /healthz, /readyz and GraphiQL; resolves once it listens. If listening fails,
+ * what was started is closed and the error rethrown.
+ */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const limits: SocketLimits = { ...socketLimits, ...options.socketLimits };
+  const nodeEnv = options.nodeEnv ?? 'production';
+  const log = options.log ?? createLog('silent');
+  const documentLimits = options.queryLimits ?? queryLimits;
+  const assembled = await assembleApp(options);
+  const { app } = assembled;
+  const schema = await buildThreadSchema(assembled.realtime.pubsub);
+  const httpServer = createServer();
+  const apollo = await startApollo({
+    schema,
+    httpServer,
+    log,
+    rateLimits: app.rateLimits,
+    nodeEnv,
+    queryLimits: documentLimits,
+  });
+  const web = createWeb({
+    app,
+    apollo,
+    log,
+    trustProxy: options.trustProxy ?? false,
+    httpBodyBytes: limits.httpBodyBytes,
+    queryLimits: documentLimits,
+  });
+  httpServer.on('request', web);
+  const sockets = serveWebSocket({
+    app,
+    schema,
+    httpServer,
+    limits,
+    nodeEnv,
+    queryLimits: documentLimits,
+    clientIpOf: clientIpOf(web),
+  });
+  const close = async () => {
+    await Promise.all([sockets.close(), apollo.stop()]);
+    await assembled.close();
+  };
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((listening, failed) => {
+      httpServer.once('error', failed);
+      httpServer.listen(options.port ?? 0, host, () => {
+        httpServer.off('error', failed);
+        listening();
+      });
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, app, close };
+}

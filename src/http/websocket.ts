@@ -1,0 +1,145 @@
+import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { App } from '../assemble.js';
+import type { Viewer } from '../auth/viewer.js';
+import { createContext, type Context } from '../context.js';
+import { maskError } from '../errors/format.js';
+import { ApiError, BadUserInputError } from '../errors/index.js';
+import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
+import { validateWithLimits, type QueryLimits } from './limits.js';
+import type { SocketLimits } from './transport-limits.js';
+
+/** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
+export interface WebSocketOptions {
+  app: App;
+  schema: GraphQLSchema;
+  /** The server whose upgrades to /graphql become sockets. */
+  httpServer: Server;
+  limits: SocketLimits;
+  /** `production` hides schema suggestions from validation errors. */
+  nodeEnv: string;
+  /** What a subscribed document may ask for, as over HTTP. */
+  queryLimits: QueryLimits;
+  /** The client's address, as the HTTP transport believes it (see Express's `trust proxy`). */
+  clientIpOf(request: IncomingMessage): string;
+}
+
+/** Who is at the other end of a socket, as onConnect found it. */
+interface Caller {
+  viewer: Viewer | null;
+  clientIp: string;
+}
+
+/** The `Authorization` value of a graphql-ws `connection_init` payload. */
+function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
+function closeSlowConsumer(socket: WebSocket): void {
+  socket.close(1008, 'Slow consumer: messages were not read in time');
+}
+
+/**
+ * Sends one message, resolving once the socket took it (at once when it is closing); a socket
+ * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
+ */
+function sendBounded(socket: WebSocket, message: Buffer, limits: SocketLimits): Promise<void> {
+  if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+  return new Promise((resolve, reject) => {
+    if (socket.readyState !== socket.OPEN) return resolve();
+    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+    socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** A result as WebSocket clients get it: errors without a contract code masked (see maskError). */
+function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
+  return errors ? { ...rest, errors: errors.map((error) => maskError(error.toJSON(), error)) } : rest;
+}
+
+/**
+ * Serves GraphQL over WebSocket: authenticates each socket once, in onConnect; checks each
+ * operation's document and the socket's count of operations; pushes each event's results once per
+ * distinct operation (see sharedSubscriptions), bounded per socket.
+ * `close()` closes every socket with 1001 and resolves once all are gone.
+ */
+export function serveWebSocket(options: WebSocketOptions): { close(): Promise<void> } {
+  const { app, schema, limits } = options;
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: '/graphql',
+    maxPayload: limits.socketMessageBytes,
+    perMessageDeflate: false,
+  });
+  const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
+  // Where each subscription's pushed results are written, by its context.
+  const outlets = new WeakMap<Context, Outlet>();
+  const documentOf = documentCache(
+    schema,
+    validateWithLimits({ limits: options.queryLimits, hideSuggestions: options.nodeEnv === 'production' }),
+    options.queryLimits,
+  );
+  const cleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
+    {
+      schema,
+      connectionInitWaitTimeout: limits.connectionInitMs,
+      onConnect: async (ctx) => {
+        try {
+          const viewer = await app.sessions.viewerOf(authorizationOf(ctx.connectionParams));
+          // Who the socket is, once: each operation's context (and loaders) is made from it.
+          ctx.extra.caller = { viewer, clientIp: options.clientIpOf(ctx.extra.request) };
+          return true;
+        } catch (error) {
+          if (error instanceof ApiError) return false;
+          throw error;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const checked = documentOf(payload.query);
+        if ('errors' in checked) return checked.errors;
+        // graphql-ws has already registered the operation being checked.
+        const active = Object.keys(ctx.subscriptions).length - 1;
+        if (active >= limits.subscriptionsPerSocket) {
+          return [
+            new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
+              field: 'subscription',
+              rule: 'perSocket',
+              max: limits.subscriptionsPerSocket,
+            }),
+          ];
+        }
+        return {
+          schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
+      },
+      subscribe: (args) => subscribeShared(args, outlets.get(args.contextValue as Context)),
+      context: (ctx, id) => {
+        const { viewer, clientIp } = ctx.extra.caller as Caller;
+        const backlog = {
+          maxPending: limits.pendingEventsPerOperation,
+          overflow: () => closeSlowConsumer(ctx.extra.socket),
+        };
+        const context = createContext(app, viewer, randomUUID(), clientIp, backlog);
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
+        return context;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => maskedResult(result),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
+    },
+    wsServer,
+  );
+  return {
+    close: async () => {
+      for (const socket of wsServer.clients) socket.close(1001, 'Server shutting down');
+      await cleanup.dispose();
+    },
+  };
+}
