@@ -12,6 +12,7 @@ import {
   LockQuestionDocument,
   ModeratedQuestionDocument,
   ModerationLogDocument,
+  NodeDocument,
   NotificationsDocument,
   PostAnswerDocument,
   PostReplyDocument,
@@ -140,6 +141,19 @@ describe('flags', () => {
     const open = await server.gql(FlagsDocument, { first: 100 }, moderator.token);
     expect(open.data!.flags.nodes.some((flag) => flag.post?.id === answerId)).toBe(false);
     expect(await server.drift()).toEqual([]);
+  });
+
+  it('should serve a hidden post by id to its author and to moderators only, like a deleted one', async () => {
+    const questionId = await ask();
+    const answerId = await answer(questionId);
+    for (const member of members.slice(0, 3)) {
+      await server.gql(FlagPostDocument, { input: { postId: answerId, reason: 'SPAM' } }, member.token);
+    }
+    const readers = [undefined, members[4].token, answerer.token, moderator.token];
+    const reads = await Promise.all(readers.map((token) => server.gql(NodeDocument, { id: answerId }, token)));
+    expect(reads.map((read) => read.data?.node?.id ?? null)).toEqual([null, null, answerId, answerId]);
+    const thread = await server.gql(ModeratedQuestionDocument, { id: questionId }, answerer.token);
+    expect(thread.data?.question?.answerCount).toBe(0);
   });
 
   it('should delete the post a helpful flag is about, and log it', async () => {
@@ -278,6 +292,17 @@ describe('notifications', () => {
     );
     expect(forAsker.data?.notifications.nodes[0]).toMatchObject({ kind: 'MODERATION', post: { id: questionId } });
     expect(forAnswerer.data?.notifications.nodes[0]).toMatchObject({ kind: 'ANSWER_ACCEPTED', post: { id: answerId } });
+  });
+
+  it("should list a moderator's deletion among the author's notifications, with the deleted post", async () => {
+    const questionId = await ask();
+    const answerId = await answer(questionId);
+    const deleted = await server.gql(DeletePostDocument, { id: answerId }, moderator.token);
+    expect(deleted.errors).toBeUndefined();
+    const notified = await server.gql(NotificationsDocument, { first: 1 }, answerer.token);
+    expect(notified.errors).toBeUndefined();
+    expect(notified.data?.notifications.nodes[0]).toMatchObject({ kind: 'MODERATION', post: { id: answerId } });
+    expect((await server.gql(NodeDocument, { id: answerId }, members[0].token)).data?.node).toBeNull();
   });
 });
 

@@ -19,7 +19,15 @@ import { splitPostRead, type PostReader } from '../db/rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
 import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
-import { always, bodyHtmlLoader, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
+import {
+  always,
+  bodyHtmlLoader,
+  followsLoader,
+  forViewer,
+  postLoader,
+  visiblePostLoader,
+  votesLoader,
+} from './posts.js';
 import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
 import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
@@ -73,6 +81,8 @@ export interface Loaders {
   unreadNotificationCount: (userId: number) => Promise<number>;
   /** Posts deleted or not, for moderators only (callers check). */
   anyPost: DataLoader<number, Post | null>;
+  /** Posts by id as the viewer may read them: `post`, and deleted ones to their authors and moderators. */
+  visiblePost: DataLoader<number, Post | null>;
   /** The moderators' queue and the moderation log (callers check the viewer moderates). */
   flags: (args: Parameters<typeof flagPage>[1]) => Promise<Page<Flag>>;
   moderationLog: (args: PageArgs) => Promise<Page<ModerationAction>>;
@@ -97,10 +107,12 @@ export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
   };
   const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
   const replyList: ChildList = { kind: 'reply', parentColumn: 'answer_id' };
+  const post = postLoader(db, reader);
+  const anyPost = anyPostLoader(db, reader);
   const loaders: Loaders = {
     user: userLoader(db),
     userByUsername: userByUsernameLoader(db),
-    post: postLoader(db, reader),
+    post,
     tag: tagLoader(db),
     tagByName: tagByNameLoader(db),
     tagsOfQuestion: tagsOfQuestionLoader(db),
@@ -148,7 +160,8 @@ export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
     notification: notificationLoader(db),
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),
-    anyPost: anyPostLoader(db, reader),
+    anyPost,
+    visiblePost: visiblePostLoader(post, anyPost, viewer),
     flags: (args) => flagPage(db, args),
     moderationLog: (args) => actionPage(db, args),
     clearAll: () => {

@@ -83,6 +83,14 @@ export function suspendedNow(until: Date | null | undefined): boolean {
   return until != null && until.getTime() > Date.now();
 }
 
+/**
+ * Whether `viewer` may read a deleted or hidden post by its id: its author and moderators may,
+ * suspended or not (a suspension stops writes, not reads); nobody else reads it anywhere.
+ */
+export function maySeeRemoved(viewer: Author | null, post: Pick<Post, 'authorId'>): boolean {
+  return viewer !== null && (post.authorId === viewer.userId || isModerator(viewer));
+}
+
 function refusal<A extends Action>(viewer: Author, action: A, target: TargetOf<A>): string | null {
   const actor: Actor = {
     userId: viewer.userId,
@@ -95,9 +103,13 @@ function refusal<A extends Action>(viewer: Author, action: A, target: TargetOf<A
   return (rules[action] as (actor: Actor, target: TargetOf<A>) => string | null)(actor, target);
 }
 
-/** True when `viewer` may take `action` on `target`; an anonymous viewer may do none of them. */
+/**
+ * True when `viewer` may take `action` on `target`; an anonymous viewer may do none of them, and
+ * nobody anything but undelete on a deleted post (which its author and moderators still read).
+ */
 export function may<A extends Action>(viewer: Author | null, action: A, target: TargetOf<A>): boolean {
-  return viewer !== null && refusal(viewer, action, target) === null;
+  const deleted = 'deletedAt' in target && target.deletedAt != null;
+  return viewer !== null && (!deleted || action === 'undelete') && refusal(viewer, action, target) === null;
 }
 
 /** Refuses what {@link may} refuses: UNAUTHENTICATED without a viewer, FORBIDDEN with the reason otherwise. */
