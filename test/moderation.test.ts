@@ -22,6 +22,7 @@ import {
   SuspendUserDocument,
   ThreadEventsDocument,
   UndeletePostDocument,
+  UnsuspendUserDocument,
   VoteDocument,
 } from './generated/operations.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
@@ -278,6 +279,28 @@ describe('suspension', () => {
     ]);
     const standing = await server.gql(StandingDocument, { username: target.username });
     expect(standing.data?.user?.suspendedUntil).toBeNull();
+  });
+  it('should refuse the writes of a member suspended while their WebSocket is open, and allow them once unsuspended', async () => {
+    const questionId = await ask();
+    const target = await server.signUp('Suspended_on_socket');
+    const client = wsClient(server.url, target.token);
+    const send = async () => {
+      const results: Array<{ errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }> = [];
+      const query = `mutation { postAnswer(input: { questionId: "${questionId}", body: "Par la socket." }) { id } }`;
+      for await (const result of client.iterate({ query })) results.push(result);
+      return results[0]?.errors?.[0]?.extensions?.code ?? null;
+    };
+    try {
+      expect(await send()).toBeNull();
+      const userId = toGlobalId('User', target.userId);
+      const until = new Date(Date.now() + 3600 * 1000).toISOString();
+      await server.gql(SuspendUserDocument, { input: { userId, until, reason: 'Spam' } }, moderator.token);
+      expect(await send()).toBe('FORBIDDEN');
+      await server.gql(UnsuspendUserDocument, { userId }, moderator.token);
+      expect(await send()).toBeNull();
+    } finally {
+      await client.dispose();
+    }
   });
 });
 
