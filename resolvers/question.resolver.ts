@@ -95,7 +95,11 @@ export class QuestionResolver {
     return may(ctx.viewer, 'accept', question);
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when postAnswer would let the viewer answer it: signed in.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when postAnswer would let the viewer answer it: signed in, not suspended, the question not closed, ' +
+      'and the thread not locked (unless a moderator).',
+  })
   viewerCanAnswer(@Root() question: Question, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'answer', question);
   }

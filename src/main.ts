@@ -10,6 +10,7 @@ import { createLog } from './log.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Across } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
+import { applyAdminUsernames } from './services/standing.service.js';
 import type { SharedCounters } from './services/rate-limits.js';
 
 /**
@@ -47,6 +48,8 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
       keyPrefix: config.rateLimitPrefix,
       ttlSeconds: config.persistedQueryTtlSeconds,
     },
+    adminUsernames: config.adminUsernames,
+    flagsToHide: config.flagsToHide,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
@@ -140,6 +143,8 @@ if (cluster.isPrimary) {
     await importing.close();
     log.info('imported the demo thread', { questionId });
   }
+  const admins = await applyAdminUsernames(db, config.adminUsernames);
+  if (admins > 0) log.info('made ADMIN_USERNAMES admins', { admins });
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
