@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import type { Database, Transaction } from '../db/database.js';
 import type { Answer } from '../../entities/answer.entity.js';
 import type { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
@@ -10,10 +10,40 @@ import type { Realtime } from '../realtime/pubsub.js';
 import type { RateLimits } from './rate-limits.js';
 import { saveOriginal } from './revisions.js';
 import { checkBody } from './rules.js';
-import { writeThread } from './thread-write.js';
+import { writeThread, type Announce } from './thread-write.js';
 
 /** What the policy reads of the post answered or replied to; a post in a locked thread is locked too. */
 type ThreadState = { authorId: number; closedAt: Date | null; lockedAt: Date | null };
+
+/** Where a new answer or reply goes in its thread. */
+interface ChildPost {
+  kind: 'answer' | 'reply';
+  question_id: number;
+  answer_id?: number;
+  locked_at: Date | null;
+}
+
+/**
+ * Writes an answer or a reply whose parent was counted and authorized: the row, its first revision
+ * and mentions, the notifications and the thread's event.
+ */
+async function writeChildPost(
+  m: Transaction,
+  announce: Announce,
+  viewer: Author,
+  post: ChildPost,
+  body: string,
+): Promise<Answer | Reply> {
+  const rendered = await renderBody(m, body);
+  const written = (await insertPost(m, { ...post, author_id: viewer.userId, body, body_html: rendered.html })) as
+    Answer | Reply;
+  await saveOriginal(m, written);
+  await saveMentions(m, written.rowId, rendered.mentionIds);
+  await announce.notify(written.rowId, rendered.mentionIds, 'written');
+  const kind = post.kind === 'answer' ? 'ANSWER_ADDED' : 'REPLY_ADDED';
+  await announce.record(post.question_id, { kind, postId: written.rowId, postKind: post.kind });
+  return written;
+}
 
 /** Answering questions and replying to answers. */
 export class AnswerService {
@@ -36,20 +66,8 @@ export class AnswerService {
       );
       if (counted.length === 0) throw new NotFoundError('The question');
       authorize(viewer, 'answer', counted[0]);
-      const rendered = await renderBody(m, body);
-      const answer = (await insertPost(m, {
-        kind: 'answer',
-        question_id: questionId,
-        author_id: viewer.userId,
-        body,
-        body_html: rendered.html,
-        locked_at: counted[0].lockedAt,
-      })) as Answer;
-      await saveOriginal(m, answer);
-      await saveMentions(m, answer.rowId, rendered.mentionIds);
-      await announce.notify(answer.rowId, rendered.mentionIds, 'written');
-      await announce.record(questionId, { kind: 'ANSWER_ADDED', postId: answer.rowId, postKind: 'answer' });
-      return answer;
+      const post = { kind: 'answer' as const, question_id: questionId, locked_at: counted[0].lockedAt };
+      return (await writeChildPost(m, announce, viewer, post, body)) as Answer;
     });
   }
 
@@ -68,21 +86,13 @@ export class AnswerService {
       );
       if (counted.length === 0) throw new NotFoundError('The answer');
       authorize(viewer, 'reply', counted[0]);
-      const rendered = await renderBody(m, body);
-      const reply = (await insertPost(m, {
-        kind: 'reply',
+      const post = {
+        kind: 'reply' as const,
         question_id: questionId,
         answer_id: answerId,
-        author_id: viewer.userId,
-        body,
-        body_html: rendered.html,
         locked_at: counted[0].lockedAt,
-      })) as Reply;
-      await saveOriginal(m, reply);
-      await saveMentions(m, reply.rowId, rendered.mentionIds);
-      await announce.notify(reply.rowId, rendered.mentionIds, 'written');
-      await announce.record(questionId, { kind: 'REPLY_ADDED', postId: reply.rowId, postKind: 'reply' });
-      return reply;
+      };
+      return (await writeChildPost(m, announce, viewer, post, body)) as Reply;
     });
   }
 }
