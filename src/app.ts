@@ -25,6 +25,8 @@ export interface AppOptions extends AssemblyOptions {
    * HTTP and WebSocket alike (`true`, a number of hops, or addresses and subnets). @default false
    */
   trustProxy?: boolean | number | string;
+  /** Origins whose browser scripts may call /graphql (CORS): `*` or a list of origins. @default '*' */
+  corsOrigins?: '*' | string[];
   /** Overrides of the transports' limits. @default {@link socketLimits} */
   socketLimits?: Partial<SocketLimits>;
   /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
@@ -75,8 +77,25 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
+    corsOrigins: options.corsOrigins,
   });
   httpServer.on('request', web);
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((listening, failed) => {
+      httpServer.once('error', failed);
+      httpServer.listen(options.port ?? 0, host, () => {
+        httpServer.off('error', failed);
+        listening();
+      });
+    });
+  } catch (error) {
+    await apollo.stop();
+    await assembled.close();
+    throw error;
+  }
+  // Attached once listening (no I/O runs before this continuation), so that a port already taken is
+  // the listen's error alone, not also an error of the WebSocket server.
   const sockets = serveWebSocket({
     app,
     schema,
@@ -90,19 +109,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();
   };
-  const host = options.host ?? '127.0.0.1';
-  try {
-    await new Promise<void>((listening, failed) => {
-      httpServer.once('error', failed);
-      httpServer.listen(options.port ?? 0, host, () => {
-        httpServer.off('error', failed);
-        listening();
-      });
-    });
-  } catch (error) {
-    await close();
-    throw error;
-  }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return { url: `http://${shownHost}:${port}`, app, close };

@@ -26,6 +26,8 @@ export interface WebOptions {
   httpBodyBytes: number;
   /** A document over their length or token limit is refused before it is parsed. */
   queryLimits: QueryLimits;
+  /** Origins whose scripts may call /graphql: `*` or a list. @default '*' */
+  corsOrigins?: '*' | string[];
 }
 
 /**
@@ -93,11 +95,12 @@ export function createWeb(options: WebOptions): Express {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
+  web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
   web.use(graphiqlRouter(app.db));
   web.use(
     '/graphql',
     requestId,
-    cors({ exposedHeaders: ['x-request-id'] }),
     csrfPrevention,
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,

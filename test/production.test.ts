@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
+import { runUntilExit } from './support/process.js';
+import { createTestDatabase, startService } from './support/servers.js';
+
+async function questionCount(graphql: string): Promise<number> {
+  const response = await fetch(graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ questions { totalCount } }' }),
+  });
+  return ((await response.json()) as { data: { questions: { totalCount: number } } }).data.questions.totalCount;
+}
+
+/** A port this test holds, so that the service finds it taken. */
+async function takenPort(): Promise<{ port: number; release(): void }> {
+  const holder = createServer();
+  await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
+  const address = holder.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, release: () => holder.close() };
+}
+
+/** The one line a failed start wrote, as its message. */
+function onlyMessage(lines: string[]): string {
+  expect(lines).toHaveLength(1);
+  return (JSON.parse(lines[0]) as { msg: string }).msg;
+}
+
+describe('the service in production (NODE_ENV=production)', () => {
+  it('should not import the demo thread unless SEED_DEMO=true says so', async () => {
+    const database = await createTestDatabase();
+    const service = await startService({ NODE_ENV: 'production', DATABASE_URL: database.url, SEED_DEMO: undefined });
+    expect(await questionCount(service.url)).toBe(0);
+  }, 60_000);
+
+  it('should stop at once with one line when SEED_DEMO=true comes with the default demo password', async () => {
+    const database = await createTestDatabase();
+    const ended = await runUntilExit({
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'true',
+      DEMO_PASSWORD: undefined,
+    });
+    expect(ended.code).toBe(1);
+    expect(onlyMessage(ended.lines)).toContain('DEMO_PASSWORD');
+  }, 60_000);
+
+  it('should import the demo thread with a DEMO_PASSWORD of its own', async () => {
+    const database = await createTestDatabase();
+    const service = await startService({
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'true',
+      DEMO_PASSWORD: 'a-password-of-our-own',
+    });
+    expect(await questionCount(service.url)).toBe(1);
+  }, 60_000);
+
+  it('should allow the origins CORS_ORIGINS lists, and no other', async () => {
+    const database = await createTestDatabase();
+    const service = await startService({
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'false',
+      CORS_ORIGINS: 'https://app.example,https://admin.example',
+    });
+    const preflight = (origin: string) =>
+      fetch(service.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    expect((await preflight('https://admin.example')).headers.get('access-control-allow-origin')).toBe(
+      'https://admin.example',
+    );
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  }, 60_000);
+});
+
+describe('a start that fails', () => {
+  it('should say in one line which setting is malformed, and exit with 1', async () => {
+    const ended = await runUntilExit({ PORT: 'four thousand', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(ended.code).toBe(1);
+    expect(onlyMessage(ended.lines)).toBe('PORT must be a whole number, got "four thousand"');
+  }, 60_000);
+
+  it('should say in one line that the database is out of reach, and exit with 1', async () => {
+    const ended = await runUntilExit({ DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/thread' });
+    expect(ended.code).toBe(1);
+    const message = onlyMessage(ended.lines);
+    expect(message).toContain('cannot reach 127.0.0.1:1/thread (ECONNREFUSED)');
+    expect(message).not.toContain('secret');
+  }, 60_000);
+
+  it('should say in one line that the port is taken, and exit with 1', async () => {
+    const database = await createTestDatabase();
+    const taken = await takenPort();
+    try {
+      const ended = await runUntilExit({ DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: String(taken.port) });
+      expect(ended.code).toBe(1);
+      const failures = ended.lines.filter((line) => !line.includes('"level":30'));
+      expect(onlyMessage(failures)).toContain(`port ${taken.port} is taken`);
+    } finally {
+      taken.release();
+    }
+  }, 60_000);
+});
