@@ -70,7 +70,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     nodeEnv,
     queryLimits: documentLimits,
   });
+  let stopping = false;
   const web = createWeb({
+    accepting: () => !stopping,
     app,
     apollo,
     log,
@@ -104,8 +106,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     nodeEnv,
     queryLimits: documentLimits,
     clientIpOf: clientIpOf(web),
+    log,
   });
   const close = async () => {
+    stopping = true;
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
+import WebSocket from 'ws';
 import { runUntilExit } from './support/process.js';
 import { createTestDatabase, startService } from './support/servers.js';
 
@@ -101,5 +102,58 @@ describe('a start that fails', () => {
     } finally {
       taken.release();
     }
+  }, 60_000);
+});
+
+describe('the log of refused requests', () => {
+  it('should carry the requestId of every refusal made before an operation runs', async () => {
+    const database = await createTestDatabase();
+    const service = await startService({ DATABASE_URL: database.url, SEED_DEMO: 'false' });
+    const refusals: Array<{ body: string; headers: Record<string, string> }> = [
+      { body: '[{"query":"{ __typename }"}]', headers: { 'content-type': 'application/json' } },
+      { body: '{"query":', headers: { 'content-type': 'application/json' } },
+      {
+        body: JSON.stringify({ query: '{ __typename }' }),
+        headers: { 'content-type': 'application/json', authorization: 'Bearer revoked' },
+      },
+    ];
+    for (const { body, headers } of refusals) {
+      const response = await fetch(service.url, { method: 'POST', headers, body });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      const requestId = response.headers.get('x-request-id') as string;
+      await new Promise((logged) => setTimeout(logged, 100));
+      expect(service.lines.some((line) => line.includes(requestId))).toBe(true);
+    }
+  }, 60_000);
+});
+
+describe('the log of WebSockets', () => {
+  it('should log each connection with an id, its close code and duration, and each operation', async () => {
+    const database = await createTestDatabase();
+    const service = await startService({ DATABASE_URL: database.url, SEED_DEMO: 'false' });
+    const socket = new WebSocket(service.url.replace('http', 'ws'), 'graphql-transport-ws');
+    await new Promise((open) => socket.once('open', open));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    const next = () => new Promise<string>((message) => socket.once('message', (data) => message(String(data))));
+    expect(JSON.parse(await next())).toEqual({ type: 'connection_ack' });
+    socket.send(JSON.stringify({ id: 'op1', type: 'subscribe', payload: { query: '{ __typename }' } }));
+    expect(JSON.parse(await next())).toMatchObject({ id: 'op1', type: 'next' });
+    const closed = new Promise((done) => socket.once('close', done));
+    socket.close(1000);
+    await closed;
+    await new Promise((logged) => setTimeout(logged, 200));
+    const logged = service.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const opened = logged.find((line) => line.msg === 'websocket opened');
+    expect(opened).toMatchObject({ socketId: expect.any(String) });
+    expect(logged.find((line) => line.msg === 'websocket operation ended')).toMatchObject({
+      socketId: opened?.socketId,
+      operationId: 'op1',
+      durationMs: expect.any(Number),
+    });
+    expect(logged.find((line) => line.msg === 'websocket closed')).toMatchObject({
+      socketId: opened?.socketId,
+      code: 1000,
+      durationMs: expect.any(Number),
+    });
   }, 60_000);
 });
