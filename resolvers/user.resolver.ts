@@ -73,13 +73,14 @@ export class UserResolver {
   @Mutation(() => AuthPayload, {
     description:
       'Creates an account and signs it in; needs no token. BAD_USER_INPUT as SignUpInput says (rule unique when ' +
-      'the username is taken, whatever the case).',
+      'the username is taken, whatever the case). After 20 sign-ups from one address in an hour, RATE_LIMITED; ' +
+      'extensions.retryAfter says in how many seconds to try again.',
   })
   signUp(
     @Arg('input', () => SignUpInput, { description: 'The new account.' }) input: SignUpInput,
     @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
-    return ctx.services.users.signUp(input);
+    return ctx.services.users.signUp(input, ctx.clientIp);
   }
 
   @Mutation(() => AuthPayload, {

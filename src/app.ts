@@ -26,6 +26,8 @@ export interface AppOptions extends AssemblyOptions {
    * HTTP and WebSocket alike (`true`, a number of hops, or addresses and subnets). @default false
    */
   trustProxy?: boolean | number | string;
+  /** Origins whose browser scripts may call /graphql (CORS): `*` or a list of origins. @default '*' */
+  corsOrigins?: '*' | string[];
   /** Overrides of the transports' limits. @default {@link socketLimits} */
   socketLimits?: Partial<SocketLimits>;
   /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
@@ -72,28 +74,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queryLimits: documentLimits,
     persistedQueries: options.persistedQueries,
   });
+  let stopping = false;
   const web = createWeb({
+    accepting: () => !stopping,
     app,
     apollo,
     log,
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
+    corsOrigins: options.corsOrigins,
   });
   httpServer.on('request', web);
-  const sockets = serveWebSocket({
-    app,
-    schema,
-    httpServer,
-    limits,
-    nodeEnv,
-    queryLimits: documentLimits,
-    clientIpOf: clientIpOf(web),
-  });
-  const close = async () => {
-    await Promise.all([sockets.close(), apollo.stop()]);
-    await assembled.close();
-  };
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((listening, failed) => {
@@ -104,9 +96,27 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
     });
   } catch (error) {
-    await close();
+    await apollo.stop();
+    await assembled.close();
     throw error;
   }
+  // Attached once listening (no I/O runs before this continuation), so that a port already taken is
+  // the listen's error alone, not also an error of the WebSocket server.
+  const sockets = serveWebSocket({
+    app,
+    schema,
+    httpServer,
+    limits,
+    nodeEnv,
+    queryLimits: documentLimits,
+    clientIpOf: clientIpOf(web),
+    log,
+  });
+  const close = async () => {
+    stopping = true;
+    await Promise.all([sockets.close(), apollo.stop()]);
+    await assembled.close();
+  };
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return { url: `http://${shownHost}:${port}`, app, close };

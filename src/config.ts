@@ -11,12 +11,27 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Where the embedded PostgreSQL keeps its files. @default './.data' */
   dataDir: string;
-  /** Load the demo thread into an empty database. @default true */
+  /**
+   * Load the demo thread into an empty database. @default true, but false in production, where only
+   * `SEED_DEMO=true` imports it
+   */
   seedDemo: boolean;
   /** How long a session token stays valid, in seconds. @default 30 days */
   sessionTtlSeconds: number;
-  /** Password of the demo thread's accounts, so one can sign in as IngridSem. @default 'demo-password' */
+  /**
+   * Password of the demo thread's accounts, so one can sign in as IngridSem. In production, importing
+   * the demo with the default (published in the README) is a configuration error. @default 'demo-password'
+   */
   demoPassword: string;
+  /**
+   * Origins whose browser scripts may call /graphql (CORS): `*`, or a comma-separated list of origins.
+   * `*` is safe here because credentials are bearer tokens, never cookies (see docs/deploy.md). @default '*'
+   */
+  corsOrigins: '*' | string[];
+  /** Apply pending migrations at start (under an advisory lock); `MIGRATE=false` leaves it to a release step. @default true */
+  migrate: boolean;
+  /** Sign-ups one address may make in an hour. 0: no limit. @default 20 */
+  signupsPerIpPerHour: number;
   /** Redis for pub/sub across instances; in-process pub/sub when unset. */
   redisUrl: string | undefined;
   /** How long thread events stay replayable (`threadEvents(after:)`), in seconds. @default 7 days */
@@ -72,10 +87,18 @@ export interface Config {
   logLevel: string;
 }
 
+/** A setting that cannot work; its message is one line that names the variable and what to do. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The password the README publishes for the demo accounts. */
+export const defaultDemoPassword = 'demo-password';
+
 function intFrom(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
   return parsed;
 }
 
@@ -86,16 +109,49 @@ function trustProxyFrom(value: string | undefined): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Reads the configuration from `env`; throws on a malformed number. This is the one reader of the environment. */
+function booleanFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+/** `CORS_ORIGINS`: `*`, or origins separated by commas (`https://a.example,https://b.example`). */
+function corsOriginsFrom(value: string | undefined): '*' | string[] {
+  if (value === undefined || value.trim() === '' || value.trim() === '*') return '*';
+  const origins = value.split(',').map((origin) => origin.trim());
+  const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
+  if (bad !== undefined) throw new ConfigError(`CORS_ORIGINS must list origins like https://app.example, got "${bad}"`);
+  return origins;
+}
+
+/** In production the demo comes only when asked for, and never with the password the README publishes. */
+function demoFrom(env: NodeJS.ProcessEnv, production: boolean): Pick<Config, 'seedDemo' | 'demoPassword'> {
+  const seedDemo = booleanFrom(env.SEED_DEMO, !production, 'SEED_DEMO');
+  const demoPassword = env.DEMO_PASSWORD || defaultDemoPassword;
+  if (production && seedDemo && demoPassword === defaultDemoPassword) {
+    throw new ConfigError(
+      'SEED_DEMO=true in production needs a DEMO_PASSWORD of its own: the default one is published in the README',
+    );
+  }
+  return { seedDemo, demoPassword };
+}
+
+/**
+ * Reads the configuration from `env`; throws a {@link ConfigError} on a malformed or unsafe setting.
+ * This is the one reader of the environment.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
   return {
+    ...demoFrom(env, nodeEnv === 'production'),
+    corsOrigins: corsOriginsFrom(env.CORS_ORIGINS),
+    migrate: booleanFrom(env.MIGRATE, true, 'MIGRATE'),
+    signupsPerIpPerHour: intFrom(env.SIGNUPS_PER_IP_PER_HOUR, 20, 'SIGNUPS_PER_IP_PER_HOUR'),
     port: intFrom(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './.data',
-    seedDemo: env.SEED_DEMO !== 'false',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 30 * 24 * 3600, 'SESSION_TTL_SECONDS'),
-    demoPassword: env.DEMO_PASSWORD ?? 'demo-password',
     redisUrl: env.REDIS_URL || undefined,
     eventRetentionSeconds: intFrom(env.EVENT_RETENTION_SECONDS, 7 * 24 * 3600, 'EVENT_RETENTION_SECONDS'),
     statementTimeoutMs: intFrom(env.STATEMENT_TIMEOUT_MS, 10_000, 'STATEMENT_TIMEOUT_MS'),
@@ -126,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpBodyBytes: intFrom(env.MAX_BODY_BYTES, socketLimits.httpBodyBytes, 'MAX_BODY_BYTES'),
     },
     queryLimits: limitsFromEnv(env),
-    nodeEnv: env.NODE_ENV ?? 'development',
+    nodeEnv,
     persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
     adminUsernames: (env.ADMIN_USERNAMES ?? '')
       .split(',')

@@ -1,25 +1,33 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Database } from './db/database.js';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/data-source.js';
+import { loadConfig, type Config } from './config.js';
+import { exclusively, openDatabase, runMigrations } from './db/data-source.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { importDemoThread, isEmpty } from './demo/import-demo.js';
 import { startApp, type RunningApp } from './app.js';
 import { assembleApp } from './assemble.js';
-import { createLog } from './log.js';
+import { createLog, type Log } from './log.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Across } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
 import { applyAdminUsernames } from './services/standing.service.js';
 import type { SharedCounters } from './services/rate-limits.js';
+import { startupFailure } from './startup.js';
 
 /**
  * `npm start`: the database (embedded unless DATABASE_URL), migrations, the demo thread, then the
  * server, in this process or, with WORKERS past 1, in that many worker processes sharing the port
  * while this one keeps the database, prunes the outbox, counts the rate limits and supervises.
  */
-const config = loadConfig();
-const log = createLog(config.logLevel);
+// On a terminal, lines for a person; elsewhere JSON for a collector.
+const human = process.stderr.isTTY === true;
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  fail(createLog('info', human), error);
+}
+const log = createLog(config.logLevel, human);
 // Where events and counters are shared between processes, when Redis is given.
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
@@ -50,10 +58,42 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     },
     adminUsernames: config.adminUsernames,
     flagsToHide: config.flagsToHide,
+    corsOrigins: config.corsOrigins,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
   return running;
+}
+
+/** Says in one line why the service could not start, and exits with 1. */
+function fail(to: Log, error: unknown, databaseUrl?: string): never {
+  to.error(startupFailure(error, databaseUrl));
+  process.exit(1);
+}
+
+/**
+ * Migrates (unless MIGRATE=false) and imports the demo thread into an empty database (when asked),
+ * under the advisory lock, so that of instances starting together exactly one does each.
+ */
+async function setUp(db: Database, url: string): Promise<void> {
+  await exclusively(url, async () => {
+    if (config.migrate) {
+      const applied = await runMigrations(db);
+      log.info(applied.length > 0 ? 'migrated the database' : 'the database is up to date', {
+        applied: applied.length,
+      });
+    }
+    if (!config.seedDemo || !(await isEmpty(db))) return;
+    // The operator's import, not users' writes: no rate limit counts it, and nobody watches yet.
+    const importing = await assembleApp({
+      db,
+      rateLimits: { ...config, postsPerMinute: 0, votesPerMinute: 0, signupsPerIpPerHour: 0 },
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    });
+    const questionId = await importDemoThread(db, importing.app.services, { password: config.demoPassword });
+    await importing.close();
+    log.info('imported the demo thread', { questionId });
+  });
 }
 
 /** Runs `stop` once, on the first SIGINT or SIGTERM, then exits. */
@@ -121,28 +161,20 @@ function superviseWorkers(
   };
 }
 
-if (cluster.isPrimary) {
+/** The primary: the database, its set-up, pruning, then the server or the workers. */
+async function primary(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (url === undefined) {
     log.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
     embedded = await startEmbeddedDatabase(config.dataDir);
     url = embedded.url;
+    log.info('PostgreSQL is ready');
   }
   const clustered = config.workers > 1;
   // The primary of a cluster only imports, prunes and supervises: a small pool is plenty.
-  const db = await open(url, clustered ? 2 : config.poolSize, true);
-  if (config.seedDemo && (await isEmpty(db))) {
-    // The operator's import, not users' writes: no rate limit counts it, and nobody watches yet.
-    const importing = await assembleApp({
-      db,
-      rateLimits: { ...config, postsPerMinute: 0, votesPerMinute: 0 },
-      sessionTtlSeconds: config.sessionTtlSeconds,
-    });
-    const questionId = await importDemoThread(db, importing.app.services, { password: config.demoPassword });
-    await importing.close();
-    log.info('imported the demo thread', { questionId });
-  }
+  const db = await open(url, clustered ? 2 : config.poolSize, false);
+  await setUp(db, url);
   const admins = await applyAdminUsernames(db, config.adminUsernames);
   if (admins > 0) log.info('made ADMIN_USERNAMES admins', { admins });
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
@@ -163,8 +195,10 @@ if (cluster.isPrimary) {
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
     log.info('listening', { graphql: `http://${host}:${await workers.listening}/graphql`, workers: config.workers });
   }
-} else {
-  // A worker: the database is ready; events and counters are shared with the other workers.
+}
+
+/** A worker: the database is ready; events and counters are shared with the other workers. */
+async function worker(): Promise<void> {
   const url = config.databaseUrl as string;
   const db = await open(url, config.poolSize, false);
   const server = await serve(db, redis ?? { postgresUrl: url, onError: onPoolError }, redis ?? 'cluster');
@@ -173,3 +207,5 @@ if (cluster.isPrimary) {
     await db.destroy();
   });
 }
+
+await (cluster.isPrimary ? primary() : worker()).catch((error: unknown) => fail(log, error, config.databaseUrl));

@@ -53,11 +53,36 @@ function withGenericPlans(url: string): string {
   return parsed.toString();
 }
 
+/** The key of the advisory lock that migrations and the demo import hold (any fixed bigint; "thread-a"). */
+const setUpLock = 0x7468726561642d61n;
+
 /**
- * Opens the database: TypeORM's DataSource (initialized, with pending migrations applied each in its
- * own transaction; never `synchronize`) and the pool of generic-plan sessions, both made from the same
- * pool configuration.
- * @param migrate @default true; false for a worker whose primary migrated the database already
+ * Runs `work` holding a PostgreSQL advisory lock on a connection of its own, so that of several
+ * instances starting on one database, one migrates (and imports the demo) while the others wait, then
+ * find the work done. The lock goes with the connection if this process dies.
+ */
+export async function exclusively<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [setUpLock.toString()]);
+    return await work();
+  } finally {
+    await client.end();
+  }
+}
+
+/** Applies pending migrations, each in its own transaction; the caller holds {@link exclusively}. Returns their names. */
+export async function runMigrations(db: Database): Promise<string[]> {
+  const applied = await db.typeorm.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
+/**
+ * Opens the database: TypeORM's DataSource (initialized; when `migrate`, with pending migrations
+ * applied under {@link exclusively}; never `synchronize`) and the pool of generic-plan sessions, both
+ * made from the same pool configuration.
+ * @param migrate @default true; false where migrations ran already (a worker, MIGRATE=false)
  */
 export async function openDatabase(
   { url, poolSize = 10, onQuery, statementTimeoutMs = 10_000, onPoolError = () => undefined }: DatabaseOptions,
@@ -89,8 +114,14 @@ export async function openDatabase(
     logging: onQuery ? ['query'] : false,
   });
   await typeorm.initialize();
-  if (migrate) await typeorm.runMigrations({ transaction: 'each' });
   const genericPlans = new pg.Pool({ ...pool, connectionString: withGenericPlans(url) });
   genericPlans.on('error', onPoolError);
-  return new Database(typeorm, genericPlans);
+  const db = new Database(typeorm, genericPlans);
+  if (migrate) {
+    await exclusively(url, () => runMigrations(db)).catch(async (error: unknown) => {
+      await db.destroy();
+      throw error;
+    });
+  }
+  return db;
 }

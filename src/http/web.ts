@@ -27,6 +27,10 @@ export interface WebOptions {
   httpBodyBytes: number;
   /** A document over their length or token limit is refused before it is parsed. */
   queryLimits: QueryLimits;
+  /** False once shutdown begins: /readyz then answers 503 so balancers stop sending. @default always true */
+  accepting?: () => boolean;
+  /** Origins whose scripts may call /graphql: `*` or a list. @default '*' */
+  corsOrigins?: '*' | string[];
 }
 
 /**
@@ -65,15 +69,25 @@ const refuseBatches: RequestHandler = (req, res, next) => {
   });
 };
 
-/** Gives each request to /graphql an id, in `res.locals.requestId` and the `x-request-id` header. */
-const requestId: RequestHandler = (_req, res, next) => {
-  res.locals.requestId = randomUUID();
-  res.setHeader('x-request-id', res.locals.requestId);
-  next();
-};
+/**
+ * Gives each request to /graphql an id, in `res.locals.requestId` and the `x-request-id` header, and
+ * logs it with the status when refused (4xx, 5xx): refusals made before Apollo (bodies, batches,
+ * long documents, CSRF, revoked tokens) reach no operation log line otherwise.
+ */
+function requestIds(log: Log): RequestHandler {
+  return (req, res, next) => {
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    res.once('finish', () => {
+      if (res.statusCode >= 400) log.info('request refused', { requestId, status: res.statusCode, method: req.method });
+    });
+    next();
+  };
+}
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers), GraphiQL, and POST /graphql behind
+ * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), GraphiQL, and POST /graphql behind
  * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
  * answers in GraphQL's shape.
  */
@@ -87,6 +101,10 @@ export function createWeb(options: WebOptions): Express {
     res.json({ status: 'ok' });
   });
   web.get('/readyz', async (_req, res) => {
+    if (options.accepting?.() === false) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     try {
       await app.db.query('SELECT 1');
       res.json({ status: 'ready' });
@@ -94,11 +112,12 @@ export function createWeb(options: WebOptions): Express {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
+  web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
   web.use(graphiqlRouter(app.db));
   web.use(
     '/graphql',
-    requestId,
-    cors({ exposedHeaders: ['x-request-id'] }),
+    requestIds(log),
     csrfPrevention,
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,

@@ -1,4 +1,4 @@
-import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -12,6 +12,8 @@ import { ApiError, BadUserInputError } from '../errors/index.js';
 import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
+import type { Log } from '../log.js';
+import { logSockets } from './socket-log.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
 export interface WebSocketOptions {
@@ -26,6 +28,8 @@ export interface WebSocketOptions {
   queryLimits: QueryLimits;
   /** The client's address, as the HTTP transport believes it (see Express's `trust proxy`). */
   clientIpOf(request: IncomingMessage): string;
+  /** Where connections and operations are logged (see logSockets). */
+  log: Log;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -95,6 +99,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
+  const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
@@ -119,19 +124,28 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           throw error;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
+        socketLog.started(ctx.extra.socket, id, payload.operationName);
+        const refuse = (errors: readonly GraphQLError[]) => {
+          socketLog.ended(
+            ctx.extra.socket,
+            id,
+            errors.map((error) => error.extensions?.code),
+          );
+          return errors;
+        };
         const checked = documentOf(payload.query);
-        if ('errors' in checked) return checked.errors;
+        if ('errors' in checked) return refuse(checked.errors);
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;
         if (active >= limits.subscriptionsPerSocket) {
-          return [
+          return refuse([
             new BadUserInputError(`A socket holds at most ${limits.subscriptionsPerSocket} active operations`, {
               field: 'subscription',
               rule: 'perSocket',
               max: limits.subscriptionsPerSocket,
             }),
-          ];
+          ]);
         }
         return {
           schema,
@@ -152,6 +166,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
         outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
         return context;
       },
+      onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),
       onNext: (_ctx, _id, _payload, _args, result) => maskedResult(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },

@@ -13,6 +13,7 @@ export type RateLimitSettings = Pick<
   | 'postsPerMinute'
   | 'votesPerMinute'
   | 'queryCostPerMinute'
+  | 'signupsPerIpPerHour'
   | 'rateLimitPrefix'
 >;
 
@@ -28,6 +29,11 @@ export interface RateLimits {
    * password. A failure counts against both; a success clears the username's count and does not count.
    */
   logIn<T>(username: string, ip: string, attempt: () => Promise<T | null>): Promise<T | null>;
+  /**
+   * Counts one sign-up from the client at `ip`, before its password is hashed (argon2id, 19 MiB);
+   * RATE_LIMITED past the hour's limit.
+   */
+  signUp(ip: string): Promise<void>;
   /** Counts one post (question, answer or reply) by `userId`; RATE_LIMITED past the minute's limit. */
   post(userId: number): Promise<void>;
   /** Counts one vote by `userId`; RATE_LIMITED past the minute's limit. */
@@ -79,6 +85,7 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
   const posts = limiter('posts', settings.postsPerMinute, 60);
   const votes = limiter('votes', settings.votesPerMinute, 60);
   const queryCost = limiter('query-cost', settings.queryCostPerMinute, 60);
+  const signUps = limiter('signups', settings.signupsPerIpPerHour, 3600);
 
   return {
     async logIn<T>(username: string, ip: string, attempt: () => Promise<T | null>): Promise<T | null> {
@@ -102,6 +109,7 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
       if (result !== null) await Promise.all([perIp?.reward(ip), perUser?.delete(userKey)]);
       return result;
     },
+    signUp: (ip) => consume(signUps, ip, 'Too many sign-ups from this address this hour'),
     post: (userId) => consume(posts, String(userId), 'Too many posts this minute'),
     vote: (userId) => consume(votes, String(userId), 'Too many votes this minute'),
     queryCost: (ip, cost) => consume(queryCost, ip, 'This address spent its query budget for this minute', cost),

@@ -32,13 +32,18 @@ export class UserService {
     private readonly db: Database,
     private readonly sessionTtlSeconds: number,
     private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
-    private readonly rateLimits: Pick<RateLimits, 'logIn'>,
+    private readonly rateLimits: Pick<RateLimits, 'logIn' | 'signUp'>,
     private readonly sessions: Pick<Sessions, 'forget'>,
     private readonly adminUsernames: readonly string[] = [],
   ) {}
 
-  /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
-  async signUp(input: NewUser): Promise<SignedIn> {
+  /**
+   * Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. Every attempt
+   * from `clientIp` counts against its hourly sign-ups: past the limit, RATE_LIMITED.
+   * @param clientIp the client's address; callers in this process (scripts, tests) may omit it
+   */
+  async signUp(input: NewUser, clientIp = 'in-process'): Promise<SignedIn> {
+    await this.rateLimits.signUp(clientIp);
     const user = await this.create(input);
     return { token: await this.openSession(user.rowId), user };
   }

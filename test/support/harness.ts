@@ -67,6 +67,7 @@ const testRateLimits: Partial<RateLimitSettings> = {
   postsPerMinute: 10_000,
   votesPerMinute: 100_000,
   queryCostPerMinute: 0,
+  signupsPerIpPerHour: 0,
 };
 
 /** What to serve with: Redis for pub/sub and rate limits, and rate limits other than the test ones. */

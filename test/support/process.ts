@@ -70,3 +70,25 @@ export async function postTo<T>(url: string, query: string, variables: object = 
   if (body.errors !== undefined) throw new Error(`the operation failed: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
+
+/** How a service process that was expected to stop by itself ended. */
+export interface EndedProcess {
+  code: number | null;
+  /** Its stderr, line by line. */
+  lines: string[];
+  /** Milliseconds from spawn to exit. */
+  ms: number;
+}
+
+/** Runs `npm start`'s program like {@link startService} and resolves when it exits by itself. */
+export async function runUntilExit(env: Record<string, string | undefined>, script = main): Promise<EndedProcess> {
+  const merged: Record<string, string | undefined> = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  const started = Date.now();
+  const child = spawn(process.execPath, [script.pathname], { env: merged, stdio: ['ignore', 'ignore', 'pipe'] });
+  running.push(child);
+  const lines: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
+  const code = await new Promise<number | null>((done) => child.once('close', done));
+  return { code, lines, ms: Date.now() - started };
+}
