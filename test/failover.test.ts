@@ -181,7 +181,8 @@ describe('three instances with Redis behind nginx', () => {
       const everyEvent = await replay(instances[0], page.id, page.eventCursor, last);
       const got = await received(watchers, last);
       expect(got.filter((cursors) => cursors.join() !== everyEvent.join())).toEqual([]);
-      expect(everyEvent.length).toBeGreaterThanOrEqual(voting.votes());
+      // A vote lost with the instance may make its voter's next one change nothing: no event.
+      expect(everyEvent.length).toBeGreaterThanOrEqual(voting.votes() - voting.failed());
       // nginx spread the watchers over the instances: those on the killed one came back through it.
       const reconnected = watchers.filter((watcher) => watcher.connections > 1).length;
       expect(reconnected).toBeGreaterThan(0);
