@@ -297,6 +297,33 @@ describe('suspension', () => {
     const standing = await server.gql(StandingDocument, { username: target.username });
     expect(standing.data?.user?.suspendedUntil).toBeNull();
   });
+
+  it('should notify a member suspended for a post of theirs, naming it, and refuse a post of another author', async () => {
+    const questionId = await ask();
+    const target = await server.signUp('Suspended_for_post');
+    const cause = await answer(questionId, target);
+    const suspend = (postId: string) =>
+      server.gql(
+        SuspendUserDocument,
+        {
+          input: {
+            userId: toGlobalId('User', target.userId),
+            until: new Date(Date.now() + 3600 * 1000).toISOString(),
+            reason: 'Spam',
+            postId,
+          },
+        },
+        moderator.token,
+      );
+    const refused = await suspend(questionId);
+    expect([codeOf(refused), ruleOf(refused)]).toEqual(['BAD_USER_INPUT', 'author']);
+    await server.gql(DeletePostDocument, { id: cause }, moderator.token);
+    expect((await suspend(cause)).errors).toBeUndefined();
+    const notified = await server.gql(NotificationsDocument, { first: 1 }, target.token);
+    expect(notified.data?.notifications.nodes[0]).toMatchObject({ kind: 'MODERATION', post: { id: cause } });
+    const log = await server.gql(ModerationLogDocument, { first: 1 }, moderator.token);
+    expect(log.data?.moderationLog.nodes[0]).toMatchObject({ kind: 'USER_SUSPENDED', post: { id: cause } });
+  });
   it('should refuse the writes of a member suspended while their WebSocket is open, and allow them once unsuspended', async () => {
     const questionId = await ask();
     const target = await server.signUp('Suspended_on_socket');
