@@ -63,8 +63,8 @@ export class FlagResolver {
       'Flags a post for the moderators, once per post (BAD_USER_INPUT, rule once, the second time). When a post ' +
       'gathers FLAGS_TO_HIDE (3 by default) open SPAM or RUDE flags from distinct members it is hidden: deleted ' +
       'until a moderator resolves them (POST_DELETED for its watchers). FORBIDDEN on your own post, in a locked ' +
-      'thread, or while suspended; NOT_FOUND when the post is absent or deleted; counts against the posts you may ' +
-      'write in a minute (RATE_LIMITED). Needs a token (UNAUTHENTICATED).',
+      'thread, or while suspended; NOT_FOUND when the post is absent or deleted; RATE_LIMITED past the flags you ' +
+      'may raise in an hour (FLAGS_PER_HOUR, 20 by default). Needs a token (UNAUTHENTICATED).',
   })
   async flagPost(
     @Arg('input', () => FlagPostInput, { description: 'The post, and why.' }) input: FlagPostInput,

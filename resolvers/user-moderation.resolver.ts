@@ -3,7 +3,7 @@ import { Role } from '../entities/moderation-enums.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
-import { rowIdOf } from '../src/ids.js';
+import { postRefOf, rowIdOf } from '../src/ids.js';
 import { suspendedNow } from '../src/services/policy.js';
 import { fresh } from './post.resolver.js';
 import { SuspendUserInput } from './types/moderation-inputs.js';
@@ -25,15 +25,17 @@ export class UserModerationResolver {
     description:
       'Suspends a user: they may still sign in and read, but every write is FORBIDDEN, naming the end, until ' +
       '`until`. Moderators suspend members, admins anyone; nobody themselves (FORBIDDEN). NOT_FOUND for an ' +
-      'unknown user; BAD_USER_INPUT as SuspendUserInput says.',
+      'unknown user; BAD_USER_INPUT as SuspendUserInput says. The user receives a MODERATION notification when ' +
+      '`postId` names the post that led to it.',
   })
   async suspendUser(
     @Arg('input', () => SuspendUserInput, { description: 'Whom, until when and why.' }) input: SuspendUserInput,
     @Ctx() ctx: Context,
   ): Promise<User> {
     const { rowId } = rowIdOf(input.userId, ['User'], 'userId');
+    const cause = input.postId == null ? null : postRefOf(input.postId, 'postId').rowId;
     const viewer = requireViewer(ctx.viewer);
-    return fresh(ctx, await ctx.services.standing.suspend(viewer, rowId, input.until, input.reason));
+    return fresh(ctx, await ctx.services.standing.suspend(viewer, rowId, input.until, input.reason, cause));
   }
 
   @Mutation(() => User, {

@@ -56,6 +56,8 @@ export interface Config {
   postsPerMinute: number;
   /** Votes one user may cast in a minute. 0: no limit. @default 300 */
   votesPerMinute: number;
+  /** FLAGS_PER_HOUR: flags one user may raise in an hour. 0: no limit. @default 20 */
+  flagsPerHour: number;
   /**
    * Query cost (objects a request can return, as QUERY_TOO_COMPLEX counts them) one address may spend
    * in a minute over HTTP; the thread page costs 183. 0: no limit. @default 500000
@@ -162,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerIpPerDay: intFrom(env.LOGIN_FAILURES_PER_IP_PER_DAY, 100, 'LOGIN_FAILURES_PER_IP_PER_DAY'),
     postsPerMinute: intFrom(env.POSTS_PER_MINUTE, 30, 'POSTS_PER_MINUTE'),
     votesPerMinute: intFrom(env.VOTES_PER_MINUTE, 300, 'VOTES_PER_MINUTE'),
+    flagsPerHour: intFrom(env.FLAGS_PER_HOUR, 20, 'FLAGS_PER_HOUR'),
     queryCostPerMinute: intFrom(env.QUERY_COST_PER_MINUTE, 500_000, 'QUERY_COST_PER_MINUTE'),
     rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'thread-api',
     trustProxy: trustProxyFrom(env.TRUST_PROXY),

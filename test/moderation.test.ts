@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applyAdminUsernames } from '../src/services/standing.service.js';
+import { FlagReason } from '../entities/moderation-enums.js';
 import { toGlobalId } from '../src/ids.js';
 import {
   AcceptAnswerDocument,
@@ -26,6 +27,7 @@ import {
   VoteDocument,
 } from './generated/operations.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { serve } from './support/servers.js';
 import { watch, whenLive, wsClient } from './support/ws.js';
 
 type User = Awaited<ReturnType<TestServer['signUp']>>;
@@ -40,6 +42,10 @@ let members: User[];
 async function make(role: 'MODERATOR' | 'ADMIN', user: User): Promise<User> {
   await server.db.query('UPDATE "user" SET role = $2 WHERE id = $1', [user.userId, role]);
   return user;
+}
+
+function rowIdOf(globalId: string): number {
+  return Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
 }
 
 function codeOf(response: Response<unknown>): unknown {
@@ -112,6 +118,17 @@ describe('flags', () => {
       { authorization: `Bearer ${members[1].token}` },
     );
     expect(codeOf(unknownReason)).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+  });
+
+  it('should refuse a member past FLAGS_PER_HOUR flags with RATE_LIMITED', async () => {
+    const limited = await serve(server.db, { rateLimits: { flagsPerHour: 2 } });
+    const questionId = await ask();
+    const answerIds = [await answer(questionId), await answer(questionId), await answer(questionId)];
+    const flag = (id: string) =>
+      limited.app.services.flags.flag(members[5], { rowId: rowIdOf(id), kind: 'answer' }, FlagReason.OFF_TOPIC, null);
+    await flag(answerIds[0]);
+    await flag(answerIds[1]);
+    await expect(flag(answerIds[2])).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
   });
 
   it("should serve the queue oldest first to moderators only, and a member's flags hide a post at the threshold", async () => {
@@ -279,6 +296,33 @@ describe('suspension', () => {
     ]);
     const standing = await server.gql(StandingDocument, { username: target.username });
     expect(standing.data?.user?.suspendedUntil).toBeNull();
+  });
+
+  it('should notify a member suspended for a post of theirs, naming it, and refuse a post of another author', async () => {
+    const questionId = await ask();
+    const target = await server.signUp('Suspended_for_post');
+    const cause = await answer(questionId, target);
+    const suspend = (postId: string) =>
+      server.gql(
+        SuspendUserDocument,
+        {
+          input: {
+            userId: toGlobalId('User', target.userId),
+            until: new Date(Date.now() + 3600 * 1000).toISOString(),
+            reason: 'Spam',
+            postId,
+          },
+        },
+        moderator.token,
+      );
+    const refused = await suspend(questionId);
+    expect([codeOf(refused), ruleOf(refused)]).toEqual(['BAD_USER_INPUT', 'author']);
+    await server.gql(DeletePostDocument, { id: cause }, moderator.token);
+    expect((await suspend(cause)).errors).toBeUndefined();
+    const notified = await server.gql(NotificationsDocument, { first: 1 }, target.token);
+    expect(notified.data?.notifications.nodes[0]).toMatchObject({ kind: 'MODERATION', post: { id: cause } });
+    const log = await server.gql(ModerationLogDocument, { first: 1 }, moderator.token);
+    expect(log.data?.moderationLog.nodes[0]).toMatchObject({ kind: 'USER_SUSPENDED', post: { id: cause } });
   });
   it('should refuse the writes of a member suspended while their WebSocket is open, and allow them once unsuspended', async () => {
     const questionId = await ask();

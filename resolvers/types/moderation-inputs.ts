@@ -43,4 +43,13 @@ export class SuspendUserInput {
 
   @Field({ description: 'Why, for the log: 1-500 characters once trimmed (rule length).' })
   reason: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "A post of that user's (deleted or not) that led to the suspension: logged, and named by the MODERATION " +
+      "notification the user receives; without it they receive none. Unknown: NOT_FOUND; another author's: " +
+      'BAD_USER_INPUT (rule author).',
+  })
+  postId?: string | null;
 }

@@ -116,7 +116,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
         try {
           const authorization = authorizationOf(ctx.connectionParams);
           const viewer = await app.sessions.viewerOf(authorization);
-          // Who the socket is, once: each operation's context (and loaders) is made from it.
+          // Who the socket is: each operation's context is made from it, its standing read again.
           ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
           return true;
         } catch (error) {

@@ -26,17 +26,17 @@ export class FlagService {
   constructor(
     private readonly db: Database,
     private readonly realtime: Pick<Realtime, 'publishThreadEvents' | 'publishNotifications'>,
-    private readonly rateLimits: Pick<RateLimits, 'post'>,
+    private readonly rateLimits: Pick<RateLimits, 'flag'>,
     private readonly flagsToHide: number,
   ) {}
 
   /**
    * Flags a live post, once per member (BAD_USER_INPUT, rule once, the second time). The flag that
    * makes `flagsToHide` open SPAM or RUDE flags hides the post: it is deleted, as hidden, until a
-   * moderator resolves them. Flags count against the posts a member may write in a minute.
+   * moderator resolves them. RATE_LIMITED past the flags a member may raise in an hour.
    */
   async flag(viewer: Author, target: PostRef, reason: FlagReason, note: string | null | undefined): Promise<Flag> {
-    await this.rateLimits.post(viewer.userId);
+    await this.rateLimits.flag(viewer.userId);
     const text = checkNote(note);
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const post = await lockInThread(m, target.rowId, target.kind);

@@ -12,6 +12,7 @@ export type RateLimitSettings = Pick<
   | 'loginLockoutSeconds'
   | 'postsPerMinute'
   | 'votesPerMinute'
+  | 'flagsPerHour'
   | 'queryCostPerMinute'
   | 'signupsPerIpPerHour'
   | 'rateLimitPrefix'
@@ -38,6 +39,8 @@ export interface RateLimits {
   post(userId: number): Promise<void>;
   /** Counts one vote by `userId`; RATE_LIMITED past the minute's limit. */
   vote(userId: number): Promise<void>;
+  /** Counts one flag by `userId`; RATE_LIMITED past the hour's limit. */
+  flag(userId: number): Promise<void>;
   /**
    * Spends `cost` (see operationCost in src/http/limits/cost.ts) of the minute's budget of the client at
    * `ip`; RATE_LIMITED past it.
@@ -84,6 +87,7 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
   const perIp = limiter('login-ip', settings.loginFailuresPerIpPerDay, day);
   const posts = limiter('posts', settings.postsPerMinute, 60);
   const votes = limiter('votes', settings.votesPerMinute, 60);
+  const flags = limiter('flags', settings.flagsPerHour, 3600);
   const queryCost = limiter('query-cost', settings.queryCostPerMinute, 60);
   const signUps = limiter('signups', settings.signupsPerIpPerHour, 3600);
 
@@ -112,6 +116,7 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
     signUp: (ip) => consume(signUps, ip, 'Too many sign-ups from this address this hour'),
     post: (userId) => consume(posts, String(userId), 'Too many posts this minute'),
     vote: (userId) => consume(votes, String(userId), 'Too many votes this minute'),
+    flag: (userId) => consume(flags, String(userId), 'Too many flags this hour'),
     queryCost: (ip, cost) => consume(queryCost, ip, 'This address spent its query budget for this minute', cost),
     close: async () => {
       if (redis?.status === 'ready') await redis.quit();

@@ -6,7 +6,9 @@ import type { Author } from '../auth/viewer.js';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
 import { selectList, toUser, userColumns, userSelect } from '../db/rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
+import type { NotificationMessage } from '../realtime/topics.js';
 import { logAction } from './moderation-log.js';
+import { notifyUser } from './notifications.js';
 import { authorize, suspendedNow } from './policy.js';
 import { checkText } from './rules.js';
 
@@ -18,15 +20,17 @@ const reasonMax = 500;
 export class StandingService {
   constructor(
     private readonly db: Database,
-    private readonly realtime: Pick<Realtime, 'publishStandingChanged'>,
+    private readonly realtime: Pick<Realtime, 'publishStandingChanged' | 'publishNotifications'>,
     private readonly sessions: Pick<Sessions, 'forgetUser'>,
   ) {}
 
   /**
    * Suspends a user until `until` (in the future, at most {@link maxSuspensionDays} days ahead) for
    * `reason`: they may read but not write. Moderators suspend members; admins anyone but themselves.
+   * `causeId`, a post of theirs (deleted or not), is logged and named by the MODERATION notification
+   * they receive; without one they receive none, since every notification names a post.
    */
-  async suspend(viewer: Author, userId: number, until: Date, reason: string): Promise<User> {
+  async suspend(viewer: Author, userId: number, until: Date, reason: string, causeId?: number | null): Promise<User> {
     const now = Date.now();
     if (until.getTime() <= now) {
       throw new BadUserInputError('until must be in the future', { field: 'until', rule: 'future' });
@@ -47,10 +51,18 @@ export class StandingService {
         max: reasonMax,
       });
     }
-    return this.change(viewer, userId, 'suspend', async (m) => {
-      await logAction(m, 'USER_SUSPENDED', viewer.userId, { userId, reason: why });
+    let notified: NotificationMessage[] = [];
+    const user = await this.change(viewer, userId, 'suspend', async (m) => {
+      const postId = causeId ?? undefined;
+      if (postId !== undefined) {
+        await checkCause(m, postId, userId);
+        notified = await notifyUser(m, userId, postId, 'MODERATION');
+      }
+      await logAction(m, 'USER_SUSPENDED', viewer.userId, { userId, postId, reason: why });
       return ['suspended_until = $2, suspension_reason = $3', [until, why]];
     });
+    this.realtime.publishNotifications(notified);
+    return user;
   }
 
   /** Ends a suspension now, as the policy allows suspending. Unsuspending a user in good standing changes nothing. */
@@ -101,6 +113,17 @@ export class StandingService {
     this.sessions.forgetUser(userId);
     this.realtime.publishStandingChanged(userId);
     return user;
+  }
+}
+
+/** Checks that the post a suspension names is one of the suspended user's: NOT_FOUND, or BAD_USER_INPUT (rule author). */
+async function checkCause(m: Transaction, postId: number, userId: number): Promise<void> {
+  const [post]: Array<{ authorId: number }> = await m.query('SELECT author_id AS "authorId" FROM post WHERE id = $1', [
+    postId,
+  ]);
+  if (post === undefined) throw new NotFoundError('The post');
+  if (post.authorId !== userId) {
+    throw new BadUserInputError('postId must be a post of the suspended user', { field: 'postId', rule: 'author' });
   }
 }
 

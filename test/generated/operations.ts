@@ -187,6 +187,8 @@ export type SignUpInput = {
 
 /** Whom to suspend, until when and why. */
 export type SuspendUserInput = {
+  /** A post of that user's (deleted or not) that led to the suspension: logged, and named by the MODERATION notification the user receives; without it they receive none. Unknown: NOT_FOUND; another author's: BAD_USER_INPUT (rule author). */
+  postId?: string | null | undefined;
   /** Why, for the log: 1-500 characters once trimmed (rule length). */
   reason: string;
   /** When the suspension ends: in the future (rule future), at most 365 days ahead (rule max). */

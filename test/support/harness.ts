@@ -66,6 +66,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 const testRateLimits: Partial<RateLimitSettings> = {
   postsPerMinute: 10_000,
   votesPerMinute: 100_000,
+  flagsPerHour: 100_000,
   queryCostPerMinute: 0,
   signupsPerIpPerHour: 0,
 };
