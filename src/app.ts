@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
 import { startApollo } from './http/apollo.js';
+import { serveEventStream } from './http/event-stream.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
 import type { PersistedQueryOptions } from './http/persisted-queries.js';
@@ -38,12 +39,15 @@ export interface AppOptions extends AssemblyOptions {
 
 /** A listening app. */
 export interface RunningApp {
-  /** `http://host:port`, where /graphql (HTTP and WebSocket), /healthz and /readyz answer. */
+  /**
+   * `http://host:port`, where /graphql (HTTP and WebSocket), /graphql/stream (Server-Sent Events),
+   * /healthz and /readyz answer.
+   */
   url: string;
   /** The services and streams the server resolves with, for callers that act as it does (tests). */
   app: App;
   /**
-   * Stops accepting, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
+   * Stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
    * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
    */
   close(): Promise<void>;
@@ -72,9 +76,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queryLimits: documentLimits,
     persistedQueries: options.persistedQueries,
   });
+  const stream = serveEventStream({ app, schema, log, limits, nodeEnv, queryLimits: documentLimits });
   const web = createWeb({
     app,
     apollo,
+    stream: stream.handler,
     log,
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
@@ -91,6 +97,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clientIpOf: clientIpOf(web),
   });
   const close = async () => {
+    stream.close();
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();
   };

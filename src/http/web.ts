@@ -20,6 +20,8 @@ export interface WebOptions {
   app: App;
   /** Started; answers POST /graphql. */
   apollo: ApolloServer<Context>;
+  /** Answers /graphql/stream (see serveEventStream). */
+  stream: RequestHandler;
   log: Log;
   /** Express's `trust proxy`, for the client's address. */
   trustProxy: boolean | number | string;
@@ -73,7 +75,7 @@ const requestId: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers), GraphiQL, and POST /graphql behind
+ * The HTTP side: /healthz, /readyz (the database answers), GraphiQL, /graphql/stream, and /graphql behind
  * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
  * answers in GraphQL's shape.
  */
@@ -95,6 +97,14 @@ export function createWeb(options: WebOptions): Express {
     }
   });
   web.use(graphiqlRouter(app.db));
+  // Before /graphql, whose routes would take /graphql/stream as a path under them.
+  web.use(
+    '/graphql/stream',
+    requestId,
+    cors({ exposedHeaders: ['x-request-id'] }),
+    express.json({ limit: options.httpBodyBytes }),
+    options.stream,
+  );
   web.use(
     '/graphql',
     requestId,
