@@ -1,5 +1,7 @@
 import { Answer } from './answer.entity.js';
+import { Flag } from './flag.entity.js';
 import { Follow } from './follow.entity.js';
+import { ModerationAction } from './moderation-action.entity.js';
 import { Notification } from './notification.entity.js';
 import { PostMention } from './post-mention.entity.js';
 import { PostRevision } from './post-revision.entity.js';
@@ -27,4 +29,6 @@ export const entities = [
   PostMention,
   PostRevision,
   Notification,
+  Flag,
+  ModerationAction,
 ];

@@ -8,6 +8,8 @@ export enum NotificationKind {
   ANSWER_TO_YOUR_QUESTION = 'ANSWER_TO_YOUR_QUESTION',
   REPLY_TO_YOUR_ANSWER = 'REPLY_TO_YOUR_ANSWER',
   ACTIVITY_ON_FOLLOWED_QUESTION = 'ACTIVITY_ON_FOLLOWED_QUESTION',
+  ANSWER_ACCEPTED = 'ANSWER_ACCEPTED',
+  MODERATION = 'MODERATION',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
@@ -20,6 +22,8 @@ registerEnumType(NotificationKind, {
     REPLY_TO_YOUR_ANSWER: { description: 'A reply under one of your answers.' },
     ANSWER_TO_YOUR_QUESTION: { description: 'An answer to one of your questions.' },
     ACTIVITY_ON_FOLLOWED_QUESTION: { description: 'An answer or reply in a thread you follow.' },
+    ANSWER_ACCEPTED: { description: 'Your answer was accepted.' },
+    MODERATION: { description: 'A moderator closed, locked, deleted or restored your post.' },
   },
 });
 

@@ -63,6 +63,14 @@ export abstract class Post {
   @Column('integer', { name: 'revision_count', default: 1 })
   revisionCount: number;
 
+  /** Set on every post of a locked thread (see lockQuestion). */
+  @Column('timestamp with time zone', { name: 'locked_at', precision: 3, nullable: true })
+  lockedAt: Date | null;
+
+  /** Set with `deletedAt` when members' flags hid the post, until a moderator resolves them. */
+  @Column('timestamp with time zone', { name: 'hidden_at', precision: 3, nullable: true })
+  hiddenAt: Date | null;
+
   /** Soft delete: a deleted post is never served. */
   @Column('timestamp with time zone', { name: 'deleted_at', precision: 3, nullable: true })
   deletedAt: Date | null;

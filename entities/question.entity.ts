@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ChildEntity, Column } from 'typeorm';
 import { Node } from './node.js';
+import { CloseReason } from './moderation-enums.js';
 import { Post } from './post.entity.js';
 
 @ChildEntity('question')
@@ -28,4 +29,19 @@ export class Question extends Post {
 
   @Column('integer', { name: 'accepted_answer_id', nullable: true })
   acceptedAnswerId: number | null;
+
+  /** The number of the thread's newest event, read with the row (Question.eventCursor); the outbox writes it. */
+  @Column({ type: 'integer', name: 'event_seq', default: 0, insert: false, update: false })
+  eventSeq: number;
+
+  @Field(() => Date, { nullable: true, description: 'When a moderator closed it to new answers; null while open.' })
+  @Column('timestamp with time zone', { name: 'closed_at', precision: 3, nullable: true })
+  closedAt: Date | null;
+
+  @Field(() => CloseReason, { nullable: true, description: 'Why it was closed; null while open.' })
+  @Column('text', { name: 'close_reason', nullable: true })
+  closeReason: CloseReason | null;
+
+  @Column('integer', { name: 'duplicate_of_id', nullable: true })
+  duplicateOfId: number | null;
 }

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { toGlobalId } from '../src/ids.js';
 import { Node } from './node.js';
+import { Role } from './moderation-enums.js';
 
 @Entity('user')
 @ObjectType('User', {
@@ -41,4 +42,18 @@ export class User {
   @Field({ description: 'When the account was created.' })
   @CreateDateColumn({ name: 'created_at', type: 'timestamp with time zone', precision: 3 })
   createdAt: Date;
+
+  @Field(() => Role, {
+    description: 'MEMBER unless an admin made it MODERATOR or ADMIN (or ADMIN_USERNAMES names it).',
+  })
+  @Column('text', { default: Role.MEMBER })
+  role: Role;
+
+  /** The end of a suspension as stored; the schema's `suspendedUntil` reads null once it has passed. */
+  @Column('timestamp with time zone', { name: 'suspended_until', precision: 3, nullable: true })
+  suspendedUntil: Date | null;
+
+  /** Moderators' business: never in the schema. */
+  @Column('text', { name: 'suspension_reason', nullable: true, select: false })
+  suspensionReason: string | null;
 }

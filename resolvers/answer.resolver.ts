@@ -32,7 +32,11 @@ export class AnswerResolver {
     return question?.acceptedAnswerId === answer.rowId;
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when postReply would let the viewer reply under it: signed in.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when postReply would let the viewer reply under it: signed in, not suspended, and the thread not ' +
+      'locked (unless a moderator).',
+  })
   viewerCanReply(@Root() answer: Answer, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'reply', answer);
   }

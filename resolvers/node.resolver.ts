@@ -10,7 +10,9 @@ const maxIds = 100;
 export class NodeResolver {
   @Query(() => Node, {
     nullable: true,
-    description: "Any object by its global id; null when absent, deleted, or someone else's notification.",
+    description:
+      "Any object by its global id; null when absent, someone else's notification, or a deleted or hidden post " +
+      'that the viewer neither wrote nor moderates.',
   })
   node(
     @Arg('id', () => ID, { description: 'A global id; a string that is not one is BAD_USER_INPUT (rule globalId).' })
@@ -46,6 +48,6 @@ async function loadNode(ctx: Context, id: string): Promise<Node | null> {
     const notification = await ctx.loaders.notification.load(rowId);
     return notification?.userId === ctx.viewer?.userId ? notification : null;
   }
-  const post = await ctx.loaders.post.load(rowId);
+  const post = await ctx.loaders.visiblePost.load(rowId);
   return post !== null && post.nodeType === type ? post : null;
 }

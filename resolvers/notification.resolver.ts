@@ -19,7 +19,8 @@ import { NotificationConnection } from './types/connections.js';
 export class NotificationResolver {
   @Query(() => NotificationConnection, {
     description:
-      "The viewer's notifications about posts that are not deleted, newest first. Needs a token (UNAUTHENTICATED).",
+      "The viewer's notifications about posts that are not deleted (MODERATION ones whatever becomes of their post), " +
+      'newest first. Needs a token (UNAUTHENTICATED).',
   })
   async notifications(
     @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
@@ -72,6 +73,6 @@ export class NotificationResolver {
 
   @FieldResolver(() => Post, { description: 'The post that caused it.' })
   async post(@Root() notification: Notification, @Ctx() ctx: Context): Promise<Post> {
-    return (await ctx.loaders.post.load(notification.postId)) as Post;
+    return (await ctx.loaders.visiblePost.load(notification.postId)) as Post;
   }
 }

@@ -39,18 +39,27 @@ export class PostResolver {
     return value === undefined ? ctx.loaders.viewerVote.load(post.rowId).then(voteValueOf) : voteValueOf(value);
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when editPost would let the viewer edit it: its author.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when editPost would let the viewer edit it: its author or a moderator; in a locked thread, moderators ' +
+      'only; never while suspended.',
+  })
   viewerCanEdit(@Root() post: Post, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'edit', post);
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when deletePost would let the viewer delete it: its author.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when deletePost would let the viewer delete it: its author or a moderator; never while suspended.',
+  })
   viewerCanDelete(@Root() post: Post, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'delete', post);
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'True when vote would let the viewer vote on it: signed in, and not its author.',
+    description:
+      'True when vote would let the viewer vote on it: signed in, not its author, not suspended, and the thread ' +
+      'not locked (unless a moderator).',
   })
   viewerCanVote(@Root() post: Post, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'vote', post);

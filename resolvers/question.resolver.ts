@@ -23,6 +23,7 @@ import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
 import { AskQuestionInput } from './types/inputs.js';
+import { threadEventCursor } from './types/thread-event.js';
 import { connectionNodes, operationSelects, selectedChild, selectedUnder } from './lookahead.js';
 
 @Resolver(() => Question)
@@ -94,7 +95,11 @@ export class QuestionResolver {
     return may(ctx.viewer, 'accept', question);
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when postAnswer would let the viewer answer it: signed in.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when postAnswer would let the viewer answer it: signed in, not suspended, the question not closed, ' +
+      'and the thread not locked (unless a moderator).',
+  })
   viewerCanAnswer(@Root() question: Question, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'answer', question);
   }
@@ -104,6 +109,16 @@ export class QuestionResolver {
   })
   viewerCanFollow(@Root() question: Question, @Ctx() ctx: Context): boolean {
     return may(ctx.viewer, 'follow', question);
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      'The cursor of the newest event of the thread committed when the question was read, read in the same ' +
+      'snapshot as the rest of it: threadEvents(questionId, after: eventCursor) delivers exactly what this ' +
+      'copy of the thread lacks. Valid before the thread has any event (it replays from the start).',
+  })
+  eventCursor(@Root() question: Question): string {
+    return threadEventCursor({ questionId: question.rowId, seq: question.eventSeq });
   }
 
   @FieldResolver(() => Answer, { nullable: true, description: 'The answer its author accepted, if any.' })

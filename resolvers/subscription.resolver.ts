@@ -50,7 +50,7 @@ export class SubscriptionResolver {
       "The viewer's own new notifications, on every socket of theirs. UNAUTHENTICATED without a token; ends when the token is revoked.",
     subscribe: ({ context }: Subscribe) =>
       context.live.notifications(requireViewer(context.viewer), async (notification) => {
-        return (await context.forEvent(notification).loaders.post.load(notification.postId)) !== null;
+        return (await context.forEvent(notification).loaders.visiblePost.load(notification.postId)) !== null;
       }),
   })
   notificationReceived(@Root() message: NotificationMessage): Notification {

@@ -46,6 +46,10 @@ export interface AssemblyOptions {
    * @default undefined: in this process's memory
    */
   counters?: SharedCounters;
+  /** The accounts made ADMIN when they sign up (`ADMIN_USERNAMES`). @default none */
+  adminUsernames?: string[];
+  /** Open SPAM or RUDE flags from distinct members that hide a post (`FLAGS_TO_HIDE`). @default 3 */
+  flagsToHide?: number;
 }
 
 /** An {@link App} with the pub/sub it publishes to, and how to let them go. */

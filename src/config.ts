@@ -64,6 +64,10 @@ export interface Config {
   nodeEnv: string;
   /** How long an automatic persisted query stays registered, in seconds; 0: until evicted. @default 86400 */
   persistedQueryTtlSeconds: number;
+  /** ADMIN_USERNAMES: the accounts that are ADMIN, at sign-up and at every start (a comma list). @default none */
+  adminUsernames: string[];
+  /** FLAGS_TO_HIDE: open SPAM or RUDE flags from distinct members that hide a post (at least 1). @default 3 */
+  flagsToHide: number;
   /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
   logLevel: string;
 }
@@ -124,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryLimits: limitsFromEnv(env),
     nodeEnv: env.NODE_ENV ?? 'development',
     persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
+    adminUsernames: (env.ADMIN_USERNAMES ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+    flagsToHide: Math.max(1, intFrom(env.FLAGS_TO_HIDE, 3, 'FLAGS_TO_HIDE')),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -1,7 +1,7 @@
 import { BadUserInputError } from './errors/index.js';
 
 /** The GraphQL types whose ids are global (Relay Global Object Identification). */
-export type NodeType = 'User' | 'Question' | 'Answer' | 'Reply' | 'Tag' | 'Notification';
+export type NodeType = 'User' | 'Question' | 'Answer' | 'Reply' | 'Tag' | 'Notification' | 'Flag' | 'ModerationAction';
 
 const nodeTypes: ReadonlySet<string> = new Set<NodeType>([
   'User',
@@ -10,6 +10,8 @@ const nodeTypes: ReadonlySet<string> = new Set<NodeType>([
   'Reply',
   'Tag',
   'Notification',
+  'Flag',
+  'ModerationAction',
 ]);
 
 /** Opaque, stable id: base64url of `Type:rowId`. */

@@ -10,6 +10,7 @@ import { createLog } from './log.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Across } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
+import { applyAdminUsernames } from './services/standing.service.js';
 import type { SharedCounters } from './services/rate-limits.js';
 
 /**
@@ -47,6 +48,8 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
       keyPrefix: config.rateLimitPrefix,
       ttlSeconds: config.persistedQueryTtlSeconds,
     },
+    adminUsernames: config.adminUsernames,
+    flagsToHide: config.flagsToHide,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
@@ -140,13 +143,16 @@ if (cluster.isPrimary) {
     await importing.close();
     log.info('imported the demo thread', { questionId });
   }
+  const admins = await applyAdminUsernames(db, config.adminUsernames);
+  if (admins > 0) log.info('made ADMIN_USERNAMES admins', { admins });
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
   if (clustered && !redis) serveClusterLimits();
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
-  // A single process serves, sharing through Redis when given; a cluster's primary serves nobody.
-  const server = workers ? undefined : await serve(db, redis, redis);
+  // A single process serves; a cluster's primary serves nobody. Its events reach the other instances
+  // on this database through Redis when given, else through PostgreSQL.
+  const server = workers ? undefined : await serve(db, redis ?? { postgresUrl: url, onError: onPoolError }, redis);
   onSignal(async () => {
     stopPruning();
     await (workers ? workers.stop() : server?.close());

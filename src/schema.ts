@@ -4,6 +4,11 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import type { Realtime } from './realtime/pubsub.js';
 import { AnswerResolver } from '../resolvers/answer.resolver.js';
+import { FlagResolver } from '../resolvers/flag.resolver.js';
+import { ModerationActionResolver } from '../resolvers/moderation-action.resolver.js';
+import { PostModerationResolver } from '../resolvers/post-moderation.resolver.js';
+import { QuestionModerationResolver } from '../resolvers/question-moderation.resolver.js';
+import { UserModerationResolver } from '../resolvers/user-moderation.resolver.js';
 import { NodeResolver } from '../resolvers/node.resolver.js';
 import { NotificationResolver } from '../resolvers/notification.resolver.js';
 import { PostRevisionResolver } from '../resolvers/post-revision.resolver.js';
@@ -36,6 +41,11 @@ export async function buildThreadSchema(pubSub: Realtime['pubsub']): Promise<Gra
       SubscriptionResolver,
       NotificationResolver,
       ThreadEventResolver,
+      PostModerationResolver,
+      QuestionModerationResolver,
+      UserModerationResolver,
+      FlagResolver,
+      ModerationActionResolver,
     ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { createTestDatabase } from './support/harness.js';
-import { killServices, startService, type ServiceProcess } from './support/process.js';
+import { killServices, postTo, startService, type ServiceProcess } from './support/process.js';
 import { wsClient } from './support/servers.js';
 import { watch } from './support/ws.js';
 import { waitFor } from './support/wait.js';
@@ -29,33 +29,22 @@ afterAll(async () => {
   expect(exitCodes).toEqual(redisUp ? [0, 0] : []);
 });
 
-async function graphql<T>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
 describe('two instances on one database and one Redis', () => {
   withRedis(
     'should deliver a vote made through one instance to a watcher on the other, once and in order',
     async () => {
-      const { questions } = await graphql<{
+      const { questions } = await postTo<{
         questions: { nodes: Array<{ id: string; answers: { nodes: Array<{ id: string }> } }> };
       }>(a.url, '{ questions(first: 1) { nodes { id answers(first: 10) { nodes { id } } } } }');
       const question = questions.nodes[0];
       const posts = [question.id, ...question.answers.nodes.map((answer) => answer.id)];
-      const { signUp } = await graphql<{ signUp: { token: string } }>(
+      const { signUp } = await postTo<{ signUp: { token: string } }>(
         a.url,
         'mutation($input: SignUpInput!) { signUp(input: $input) { token } }',
         { input: { username: 'watcher_voter', displayName: 'Voter', password: 'password123' } },
       );
       const vote = (id: string) =>
-        graphql<{ vote: { score: number } }>(
+        postTo<{ vote: { score: number } }>(
           a.url,
           'mutation($id: ID!) { vote(input: { targetId: $id, value: UP }) { score } }',
           { id },

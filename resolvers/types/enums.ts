@@ -55,6 +55,11 @@ export enum ThreadEventKind {
   POST_DELETED = 'POST_DELETED',
   ANSWER_ACCEPTED = 'ANSWER_ACCEPTED',
   ANSWER_UNACCEPTED = 'ANSWER_UNACCEPTED',
+  QUESTION_CLOSED = 'QUESTION_CLOSED',
+  QUESTION_REOPENED = 'QUESTION_REOPENED',
+  QUESTION_LOCKED = 'QUESTION_LOCKED',
+  QUESTION_UNLOCKED = 'QUESTION_UNLOCKED',
+  POST_RESTORED = 'POST_RESTORED',
 }
 registerEnumType(ThreadEventKind, {
   name: 'ThreadEventKind',
@@ -70,6 +75,16 @@ registerEnumType(ThreadEventKind, {
       description:
         'An answer is no longer the accepted one (unaccepted, another one accepted, or deleted); `post` is that ' +
         'answer, null when deleted.',
+    },
+    QUESTION_CLOSED: { description: 'A moderator closed the question to new answers; `post` is the question.' },
+    QUESTION_REOPENED: { description: 'A moderator reopened the question; `post` is the question.' },
+    QUESTION_LOCKED: {
+      description: 'A moderator locked the thread: members may no longer write in it; `post` is the question.',
+    },
+    QUESTION_UNLOCKED: { description: 'A moderator unlocked the thread; `post` is the question.' },
+    POST_RESTORED: {
+      description:
+        'A moderator undeleted a post, with what its deletion took; `post` is the post, fetch its thread again.',
     },
   },
 });

@@ -23,10 +23,12 @@ const defaultMaxAgeMs = 10_000;
  * this process at once (logOut calls it before it answers); every process also drops it when the
  * revocation event reaches it through the pub/sub, within milliseconds. Only if that event were lost
  * (the pub/sub connection down) could another process accept a revoked token, for `maxAgeMs` at most.
+ * A viewer's role and suspension are read with the session and dropped the same way when they change.
  */
 export class Sessions {
   private readonly kept = new Map<string, Kept>();
   private readonly revocations: Listening<number>;
+  private readonly standings: Listening<number>;
 
   constructor(
     private readonly db: Database,
@@ -36,6 +38,8 @@ export class Sessions {
   ) {
     this.revocations = listenNow(realtime.pubsub.subscribe('sessionRevoked'));
     this.revocations.deliverTo((sessionId) => this.forget(sessionId));
+    this.standings = listenNow(realtime.pubsub.subscribe('standingChanged'));
+    this.standings.deliverTo((userId) => this.forgetUser(userId));
   }
 
   /**
@@ -51,12 +55,15 @@ export class Sessions {
     if (kept !== undefined && now < kept.until) return kept.viewer;
     this.kept.delete(token);
     const [row] = await this.db.prepared<Viewer & { expiresAt: Date }>(
-      `SELECT user_id AS "userId", id AS "sessionId", expires_at AS "expiresAt" FROM session
-        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
+      `SELECT s.user_id AS "userId", s.id AS "sessionId", s.expires_at AS "expiresAt", u.role,
+              u.suspended_until AS "suspendedUntil"
+         FROM session s JOIN "user" u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [hashToken(token)],
     );
     if (row === undefined) throw new UnauthenticatedError('The token is invalid, expired or revoked: sign in again');
-    const viewer: Viewer = { userId: row.userId, sessionId: row.sessionId };
+    const { userId, sessionId, role, suspendedUntil } = row;
+    const viewer: Viewer = { userId, sessionId, role, suspendedUntil };
     setBounded(
       this.kept,
       token,
@@ -71,8 +78,13 @@ export class Sessions {
     for (const [token, { viewer }] of this.kept) if (viewer.sessionId === sessionId) this.kept.delete(token);
   }
 
-  /** Stops listening for revocations. */
-  close(): Promise<void> {
-    return this.revocations.stop();
+  /** Reads the sessions of a user again on their next use: their role or suspension changed. */
+  forgetUser(userId: number): void {
+    for (const [token, { viewer }] of this.kept) if (viewer.userId === userId) this.kept.delete(token);
+  }
+
+  /** Stops listening for revocations and changes of standing. */
+  async close(): Promise<void> {
+    await Promise.all([this.revocations.stop(), this.standings.stop()]);
   }
 }

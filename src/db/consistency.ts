@@ -48,6 +48,19 @@ const checks: Array<{ what: string; sql: string }> = [
             LEFT JOIN question_tag qt ON qt.tag_id = t.id
             LEFT JOIN post q ON q.id = qt.question_id AND q.deleted_at IS NULL GROUP BY t.id`,
   },
+  {
+    // A post that flags hid (with what is under it) has an open flag until a moderator resolves it.
+    what: 'post.hidden_at',
+    sql: `SELECT p.id, 1 AS stored, (EXISTS (SELECT FROM flag f WHERE f.status = 'OPEN'
+            AND f.post_id IN (p.id, p.question_id, p.answer_id)))::integer AS actual
+            FROM post p WHERE p.hidden_at IS NOT NULL`,
+  },
+  {
+    what: 'question.duplicate_of_id',
+    sql: `SELECT q.id, 1 AS stored, count(d.id)::integer AS actual FROM post q
+            LEFT JOIN post d ON d.id = q.duplicate_of_id AND d.kind = 'question'
+           WHERE q.duplicate_of_id IS NOT NULL GROUP BY q.id`,
+  },
 ];
 
 /** Recomputes every score, reputation and counter from the rows; an empty list means no drift. */

@@ -26,13 +26,28 @@ const postColumnsButHtml = [
   'reply_count',
   'edited_at',
   'revision_count',
+  'event_seq',
+  'closed_at',
+  'close_reason',
+  'duplicate_of_id',
+  'locked_at',
+  'hidden_at',
 ] as const;
 
 /** The columns of a post row that its entities map (test/entities.test.ts checks them against the table). */
 export const postColumns = [...postColumnsButHtml, 'body_html'] as const;
 
 /** The columns of a user row; never the password hash. */
-export const userColumns = ['id', 'username', 'display_name', 'bio', 'reputation', 'created_at'] as const;
+export const userColumns = [
+  'id',
+  'username',
+  'display_name',
+  'bio',
+  'reputation',
+  'created_at',
+  'role',
+  'suspended_until',
+] as const;
 
 export const tagColumns = ['id', 'name', 'question_count'] as const;
 
@@ -80,6 +95,7 @@ export function postReadColumns(viewerParam: string, withHtml = true): { select:
   return {
     select: `${withHtml ? postSelect : postSelectButHtml}, u.username AS "authorUsername", u.display_name AS "authorDisplayName",
       u.bio AS "authorBio", u.reputation AS "authorReputation", u.created_at AS "authorCreatedAt",
+      u.role AS "authorRole", u.suspended_until AS "authorSuspendedUntil",
       vv.value AS "viewerValue",
       CASE WHEN p.kind = 'question' THEN (
         SELECT coalesce(json_agg(json_build_object(${jsonFields(tagColumns, 't')}) ORDER BY qt.position), '[]')
@@ -97,6 +113,8 @@ export type PostReadRow = PostRow & {
   authorBio: string | null;
   authorReputation: number;
   authorCreatedAt: Date;
+  authorRole: string;
+  authorSuspendedUntil: Date | null;
   viewerValue: 1 | -1 | null;
   /** A question's tags in order; null for answers and replies. */
   tags: Array<Record<string, unknown>> | null;
@@ -115,6 +133,8 @@ export function splitPostRead(row: PostReadRow): {
     authorBio,
     authorReputation,
     authorCreatedAt,
+    authorRole,
+    authorSuspendedUntil,
     viewerValue,
     tags,
     ...post
@@ -126,6 +146,8 @@ export function splitPostRead(row: PostReadRow): {
     bio: authorBio,
     reputation: authorReputation,
     createdAt: authorCreatedAt,
+    role: authorRole,
+    suspendedUntil: authorSuspendedUntil,
   });
   return { post: toPost(post as PostRow), author, viewerValue, tags: tags && tags.map(toTag) };
 }

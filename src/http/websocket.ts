@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../assemble.js';
+import type { Sessions } from '../auth/sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
@@ -30,6 +31,8 @@ export interface WebSocketOptions {
 /** Who is at the other end of a socket, as onConnect found it. */
 interface Caller {
   viewer: Viewer | null;
+  /** The `Authorization` of `connection_init`, read again for each operation (see {@link viewerNow}). */
+  authorization: string | undefined;
   clientIp: string;
 }
 
@@ -37,6 +40,22 @@ interface Caller {
 function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization;
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The caller's viewer with the role and suspension they have now, so that a change of standing
+ * applies to the next operation on an open socket; the sessions keep it read, and drop it when the
+ * standing changes. A token that no longer resolves keeps the viewer onConnect found: revocation
+ * ends the socket's subscriptions by its own path.
+ */
+async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | null> {
+  if (caller.viewer === null) return null;
+  try {
+    return (await sessions.viewerOf(caller.authorization)) ?? caller.viewer;
+  } catch (error) {
+    if (error instanceof ApiError) return caller.viewer;
+    throw error;
+  }
 }
 
 /** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
@@ -90,9 +109,10 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
-          const viewer = await app.sessions.viewerOf(authorizationOf(ctx.connectionParams));
+          const authorization = authorizationOf(ctx.connectionParams);
+          const viewer = await app.sessions.viewerOf(authorization);
           // Who the socket is, once: each operation's context (and loaders) is made from it.
-          ctx.extra.caller = { viewer, clientIp: options.clientIpOf(ctx.extra.request) };
+          ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -121,13 +141,14 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
         };
       },
       subscribe: (args) => subscribeShared(args, outlets.get(args.contextValue as Context)),
-      context: (ctx, id) => {
-        const { viewer, clientIp } = ctx.extra.caller as Caller;
+      context: async (ctx, id) => {
+        const caller = ctx.extra.caller as Caller;
+        const viewer = await viewerNow(app.sessions, caller);
         const backlog = {
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
-        const context = createContext(app, viewer, randomUUID(), clientIp, backlog);
+        const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
         outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
         return context;
       },

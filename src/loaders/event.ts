@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../db/database.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './index.js';
-import { followsLoader, forViewer, votesLoader } from './posts.js';
+import { followsLoader, forViewer, visiblePostLoader, votesLoader } from './posts.js';
 
 /**
  * The reads every watcher of one pushed event shares: one set per event, whatever the number of
@@ -30,6 +30,7 @@ export class EventReads {
       // The shared reads carry no viewer's vote.
       viewerVoteOf: new Map(),
       viewerFollows: forViewer(this.follows, viewer.userId),
+      visiblePost: visiblePostLoader(this.anonymous.post, this.anonymous.anyPost, viewer),
     };
   }
 }

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.js';
 import type { Answer } from '../../entities/answer.entity.js';
+import type { Flag } from '../../entities/flag.entity.js';
+import type { ModerationAction } from '../../entities/moderation-action.entity.js';
 import type { Notification } from '../../entities/notification.entity.js';
 import type { PostRevision } from '../../entities/post-revision.entity.js';
 import type { Post } from '../../entities/post.entity.js';
@@ -10,13 +12,22 @@ import type { Tag } from '../../entities/tag.entity.js';
 import type { User } from '../../entities/user.entity.js';
 import type { Viewer } from '../auth/viewer.js';
 import { questionPage, tagPage } from './lists.js';
+import { actionPage, anyPostLoader, flagPage } from './moderation.js';
 import { notificationLoader, notificationPage } from './notifications.js';
 import { unreadNotificationCount } from '../db/notifications.js';
 import { splitPostRead, type PostReader } from '../db/rows.js';
 import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
 import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
-import { always, bodyHtmlLoader, followsLoader, forViewer, postLoader, votesLoader } from './posts.js';
+import {
+  always,
+  bodyHtmlLoader,
+  followsLoader,
+  forViewer,
+  postLoader,
+  visiblePostLoader,
+  votesLoader,
+} from './posts.js';
 import { revisionPageLoader, type RevisionPageKey } from './revisions.js';
 import { searchPage, type SearchPage } from './search.js';
 import { tagByNameLoader, tagLoader, tagsOfQuestionLoader } from './tags.js';
@@ -68,6 +79,13 @@ export interface Loaders {
   /** The viewer's notifications (callers ensure there is a viewer). */
   notifications: (userId: number, args: Parameters<typeof notificationPage>[2]) => Promise<Page<Notification>>;
   unreadNotificationCount: (userId: number) => Promise<number>;
+  /** Posts deleted or not, for moderators only (callers check). */
+  anyPost: DataLoader<number, Post | null>;
+  /** Posts by id as the viewer may read them: `post`, and deleted ones to their authors and moderators. */
+  visiblePost: DataLoader<number, Post | null>;
+  /** The moderators' queue and the moderation log (callers check the viewer moderates). */
+  flags: (args: Parameters<typeof flagPage>[1]) => Promise<Page<Flag>>;
+  moderationLog: (args: PageArgs) => Promise<Page<ModerationAction>>;
   /** Forgets every cached read: a mutation calls it so what it returns reflects its own write. */
   clearAll: () => void;
 }
@@ -89,10 +107,12 @@ export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
   };
   const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
   const replyList: ChildList = { kind: 'reply', parentColumn: 'answer_id' };
+  const post = postLoader(db, reader);
+  const anyPost = anyPostLoader(db, reader);
   const loaders: Loaders = {
     user: userLoader(db),
     userByUsername: userByUsernameLoader(db),
-    post: postLoader(db, reader),
+    post,
     tag: tagLoader(db),
     tagByName: tagByNameLoader(db),
     tagsOfQuestion: tagsOfQuestionLoader(db),
@@ -140,6 +160,10 @@ export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
     notification: notificationLoader(db),
     notifications: (owner, args) => notificationPage(db, owner, args),
     unreadNotificationCount: (owner) => unreadNotificationCount(db, owner),
+    anyPost,
+    visiblePost: visiblePostLoader(post, anyPost, viewer),
+    flags: (args) => flagPage(db, args),
+    moderationLog: (args) => actionPage(db, args),
     clearAll: () => {
       for (const loader of Object.values(loaders)) {
         if (loader instanceof DataLoader) loader.clearAll();

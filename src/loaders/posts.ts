@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.js';
 import type { Post } from '../../entities/post.entity.js';
+import type { Viewer } from '../auth/viewer.js';
 import { NotFoundError } from '../errors/index.js';
+import { maySeeRemoved } from '../services/policy.js';
 import { inKeyOrder } from './batch.js';
 import { postReadColumns, type PostReader, type PostReadRow } from '../db/rows.js';
 
@@ -14,6 +16,28 @@ export function postLoader(db: Database, reader: PostReader): DataLoader<number,
       [ids, reader.viewerId],
     );
     return inKeyOrder(ids, rows, (row) => row.rowId as number, reader.read, null);
+  });
+}
+
+/**
+ * Posts by row id as `viewer` may read them: live ones, and a deleted or hidden one when
+ * {@link maySeeRemoved} allows it. `removed` runs only for the ids that `live` lacks.
+ */
+export function visiblePostLoader(
+  live: DataLoader<number, Post | null>,
+  removed: DataLoader<number, Post | null>,
+  viewer: Viewer | null,
+): DataLoader<number, Post | null> {
+  if (viewer === null) return live;
+  return new DataLoader(async (ids) => {
+    const posts = await live.loadMany(ids);
+    return Promise.all(
+      posts.map(async (post, index) => {
+        if (post !== null) return post;
+        const gone = await removed.load(ids[index]);
+        return gone !== null && maySeeRemoved(viewer, gone) ? gone : null;
+      }),
+    );
   });
 }
 

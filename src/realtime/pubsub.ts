@@ -16,6 +16,8 @@ export interface Realtime {
   publishNotifications(notifications: readonly NotificationMessage[]): void;
   /** Publishes that a session was revoked. */
   publishSessionRevoked(sessionId: number): void;
+  /** Publishes that a user's role or suspension changed. */
+  publishStandingChanged(userId: number): void;
   /** Disconnects from Redis or PostgreSQL, if connected. */
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function createRealtime(across?: Across): Promise<Realtime> {
       for (const notification of notifications) pubsub.publish('notification', notification.userId, notification);
     },
     publishSessionRevoked: (sessionId) => pubsub.publish('sessionRevoked', sessionId),
+    publishStandingChanged: (userId) => pubsub.publish('standingChanged', userId),
     close: async () => {
       await Promise.all([...clients.map((client) => client.quit()), postgres?.close()]);
     },

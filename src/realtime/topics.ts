@@ -9,6 +9,11 @@ export const threadEventKinds = [
   'POST_DELETED',
   'ANSWER_ACCEPTED',
   'ANSWER_UNACCEPTED',
+  'QUESTION_CLOSED',
+  'QUESTION_REOPENED',
+  'QUESTION_LOCKED',
+  'QUESTION_UNLOCKED',
+  'POST_RESTORED',
 ] as const;
 
 export type ThreadEventKind = (typeof threadEventKinds)[number];
@@ -37,7 +42,12 @@ export interface NotificationMessage {
 }
 
 export type NotificationKindName =
-  'MENTION' | 'ANSWER_TO_YOUR_QUESTION' | 'REPLY_TO_YOUR_ANSWER' | 'ACTIVITY_ON_FOLLOWED_QUESTION';
+  | 'MENTION'
+  | 'ANSWER_TO_YOUR_QUESTION'
+  | 'REPLY_TO_YOUR_ANSWER'
+  | 'ACTIVITY_ON_FOLLOWED_QUESTION'
+  | 'ANSWER_ACCEPTED'
+  | 'MODERATION';
 
 /** The pub/sub topics, each keyed by the id its subscribers filter on. */
 export type Topics = {
@@ -50,4 +60,6 @@ export type Topics = {
    * (src/auth/sessions.ts). One topic for all sessions, since each process's cache hears them all.
    */
   sessionRevoked: [sessionId: number];
+  /** A user's role or suspension changed: every process reads their sessions again (src/auth/sessions.ts). */
+  standingChanged: [userId: number];
 };

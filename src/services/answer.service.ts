@@ -12,6 +12,9 @@ import { saveOriginal } from './revisions.js';
 import { checkBody } from './rules.js';
 import { writeThread } from './thread-write.js';
 
+/** What the policy reads of the post answered or replied to; a post in a locked thread is locked too. */
+type ThreadState = { authorId: number; closedAt: Date | null; lockedAt: Date | null };
+
 /** Answering questions and replying to answers. */
 export class AnswerService {
   constructor(
@@ -25,9 +28,10 @@ export class AnswerService {
     await this.rateLimits.post(viewer.userId);
     const body = checkBody(input.body);
     return writeThread(this.db, this.realtime, async (m, announce) => {
-      const [counted]: [Array<{ authorId: number }>, number] = await m.query(
+      const [counted]: [ThreadState[], number] = await m.query(
         `UPDATE post SET answer_count = answer_count + 1, last_activity_at = now()
-          WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL RETURNING author_id AS "authorId"`,
+          WHERE id = $1 AND kind = 'question' AND deleted_at IS NULL
+          RETURNING author_id AS "authorId", closed_at AS "closedAt", locked_at AS "lockedAt"`,
         [questionId],
       );
       if (counted.length === 0) throw new NotFoundError('The question');
@@ -39,6 +43,7 @@ export class AnswerService {
         author_id: viewer.userId,
         body,
         body_html: rendered.html,
+        locked_at: counted[0].lockedAt,
       })) as Answer;
       await saveOriginal(m, answer);
       await saveMentions(m, answer.rowId, rendered.mentionIds);
@@ -55,9 +60,10 @@ export class AnswerService {
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const questionId = await threadOf(m, answerId, 'answer');
       await touchThread(m, questionId);
-      const [counted]: [Array<{ authorId: number }>, number] = await m.query(
+      const [counted]: [ThreadState[], number] = await m.query(
         `UPDATE post SET reply_count = reply_count + 1
-          WHERE id = $1 AND kind = 'answer' AND deleted_at IS NULL RETURNING author_id AS "authorId"`,
+          WHERE id = $1 AND kind = 'answer' AND deleted_at IS NULL
+          RETURNING author_id AS "authorId", closed_at AS "closedAt", locked_at AS "lockedAt"`,
         [answerId],
       );
       if (counted.length === 0) throw new NotFoundError('The answer');
@@ -70,6 +76,7 @@ export class AnswerService {
         author_id: viewer.userId,
         body,
         body_html: rendered.html,
+        locked_at: counted[0].lockedAt,
       })) as Reply;
       await saveOriginal(m, reply);
       await saveMentions(m, reply.rowId, rendered.mentionIds);

@@ -34,3 +34,23 @@ export async function notifyAbout(
   );
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }
+
+/**
+ * Notifies one user of a post in the transaction that acts on it: the author of an accepted answer,
+ * or the author whose post a moderator acted on. It takes the place of an earlier notification of
+ * theirs about that post, unread again.
+ */
+export async function notifyUser(
+  m: Transaction,
+  userId: number,
+  postId: number,
+  kind: 'ANSWER_ACCEPTED' | 'MODERATION',
+): Promise<NotificationMessage[]> {
+  const rows: Array<Omit<NotificationMessage, 'createdAt'> & { createdAt: Date }> = await m.query(
+    `INSERT INTO notification (user_id, kind, post_id) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id, post_id) DO UPDATE SET kind = excluded.kind, created_at = now(), read_at = NULL
+     RETURNING id, user_id AS "userId", kind, post_id AS "postId", created_at AS "createdAt"`,
+    [userId, kind, postId],
+  );
+  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+}

@@ -1,7 +1,5 @@
 import type { Database, Transaction } from '../db/database.js';
-import { Answer } from '../../entities/answer.entity.js';
 import type { Post } from '../../entities/post.entity.js';
-import { Reply } from '../../entities/reply.entity.js';
 import type { Author } from '../auth/viewer.js';
 import type { PostRef } from '../ids.js';
 import { BadUserInputError } from '../errors/index.js';
@@ -12,6 +10,8 @@ import { lockInThread, threadIdOf, touchThread, updatePost } from './post-rows.j
 import { foldsIntoNewest, graceSeconds, saveEdit, snapshotOf } from './revisions.js';
 import { checkBody, checkTitle, normalizeTags } from './rules.js';
 import { attachTags, detachTags } from './tags.js';
+import { logAction } from './moderation-log.js';
+import { removePost } from './post-removal.js';
 import { writeThread } from './thread-write.js';
 
 /** What an edit changes; an absent (or null) field stays as it is. */
@@ -71,41 +71,23 @@ export class PostService {
         [postId, body, html, title, folds ? 0 : 1, graceSeconds],
       );
       await saveEdit(m, edited, viewer.userId, folds);
+      if (post.authorId !== viewer.userId) await logAction(m, 'POST_EDITED', viewer.userId, { postId });
       return edited;
     });
   }
 
   /**
-   * Soft-deletes a post with everything under it (a question's answers and replies, an answer's
-   * replies). Counters, tag counts and the authors' reputation drop by what leaves; an accepted
-   * answer that leaves is unaccepted.
+   * Soft-deletes a post with everything under it (see {@link removePost}). A moderator's deletion of
+   * someone else's post is logged, and its author notified.
    */
   async delete(viewer: Author, target: PostRef): Promise<Post> {
-    const postId = target.rowId;
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const post = await lockPostFor(m, viewer, target, 'delete');
-      const scope = { question: 'question_id', answer: 'answer_id', reply: 'id' }[post.kind];
-      const [gone]: [Array<{ authorId: number; score: number }>, number] = await m.query(
-        `UPDATE post SET deleted_at = now() WHERE (id = $1 OR ${scope} = $1) AND deleted_at IS NULL
-         RETURNING author_id AS "authorId", score`,
-        [postId],
-      );
-      await dropReputation(m, gone);
-      if (post.kind === 'question') await detachTags(m, postId);
-      if (post instanceof Answer) {
-        const [[question]]: [Array<{ acceptedAnswerId: number | null }>, number] = await m.query(
-          `UPDATE post SET answer_count = answer_count - 1 WHERE id = $1 RETURNING accepted_answer_id AS "acceptedAnswerId"`,
-          [post.questionId],
-        );
-        if (question.acceptedAnswerId === postId) {
-          await m.query('UPDATE post SET accepted_answer_id = NULL WHERE id = $1', [post.questionId]);
-          await announce.record(post.questionId, { kind: 'ANSWER_UNACCEPTED', postId, postKind: 'answer' });
-        }
+      await removePost(m, announce, post);
+      if (post.authorId !== viewer.userId) {
+        await logAction(m, 'POST_DELETED', viewer.userId, { postId: post.rowId });
+        await announce.notifyUser(post.authorId, post.rowId, 'MODERATION');
       }
-      if (post instanceof Reply) {
-        await m.query('UPDATE post SET reply_count = reply_count - 1 WHERE id = $1', [post.answerId]);
-      }
-      await announce.record(threadIdOf(post), { kind: 'POST_DELETED', postId, postKind: post.kind });
       return post;
     });
   }
@@ -116,17 +98,4 @@ async function lockPostFor(m: Transaction, viewer: Author, target: PostRef, acti
   const post = await lockInThread(m, target.rowId, target.kind);
   authorize(viewer, action, post);
   return post;
-}
-
-/** Takes the scores of posts that left off their authors' reputation, in user id order. */
-async function dropReputation(m: Transaction, gone: ReadonlyArray<{ authorId: number; score: number }>): Promise<void> {
-  const byAuthor = new Map<number, number>();
-  for (const { authorId, score } of gone) byAuthor.set(authorId, (byAuthor.get(authorId) ?? 0) + score);
-  const authors = [...byAuthor.keys()].filter((id) => byAuthor.get(id) !== 0).sort((a, b) => a - b);
-  if (authors.length === 0) return;
-  await m.query(
-    `UPDATE "user" u SET reputation = u.reputation - d.total
-       FROM unnest($1::integer[], $2::integer[]) AS d(user_id, total) WHERE u.id = d.user_id`,
-    [authors, authors.map((id) => byAuthor.get(id))],
-  );
 }

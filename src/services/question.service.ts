@@ -45,7 +45,10 @@ export class QuestionService {
     });
   }
 
-  /** Marks an answer as the accepted one, moving the mark from any other, as the policy allows. */
+  /**
+   * Marks an answer as the accepted one, moving the mark from any other, as the policy allows; the
+   * answer's author is notified.
+   */
   async accept(viewer: Author, answerId: number): Promise<Question> {
     return writeThread(this.db, this.realtime, async (m, announce) => {
       // Threads lock question first, then its posts: read the answer's thread, then lock both.
@@ -55,7 +58,7 @@ export class QuestionService {
       );
       if (rows.length === 0) throw new NotFoundError('The answer');
       const question = await lockQuestionFor(m, viewer, rows[0].questionId, 'accept');
-      await lockPost(m, answerId, 'answer');
+      const answer = await lockPost(m, answerId, 'answer');
       if (question.acceptedAnswerId === answerId) return question;
       if (question.acceptedAnswerId !== null) {
         await announce.record(question.rowId, {
@@ -65,6 +68,7 @@ export class QuestionService {
         });
       }
       await announce.record(question.rowId, { kind: 'ANSWER_ACCEPTED', postId: answerId, postKind: 'answer' });
+      if (answer.authorId !== viewer.userId) await announce.notifyUser(answer.authorId, answerId, 'ANSWER_ACCEPTED');
       return (await updatePost(m, 'UPDATE post SET accepted_answer_id = $2 WHERE id = $1', [
         question.rowId,
         answerId,

@@ -33,7 +33,7 @@ export interface RateLimits {
   /** Counts one vote by `userId`; RATE_LIMITED past the minute's limit. */
   vote(userId: number): Promise<void>;
   /**
-   * Spends `cost` (see operationCost in src/http/limits.ts) of the minute's budget of the client at
+   * Spends `cost` (see operationCost in src/http/limits/cost.ts) of the minute's budget of the client at
    * `ip`; RATE_LIMITED past it.
    */
   queryCost(ip: string, cost: number): Promise<void>;

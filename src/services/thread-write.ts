@@ -2,7 +2,7 @@ import type { Database, Transaction } from '../db/database.js';
 import { recordEvents, type ThreadChange } from '../realtime/outbox.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import type { NotificationMessage, ThreadEventMessage } from '../realtime/topics.js';
-import { notifyAbout } from './notifications.js';
+import { notifyAbout, notifyUser } from './notifications.js';
 
 /** What a write to a thread announces, in its own transaction. */
 export interface Announce {
@@ -10,6 +10,8 @@ export interface Announce {
   record(questionId: number, ...changes: ThreadChange[]): Promise<void>;
   /** Notifies the users a written or edited post concerns (see {@link notifyAbout}). */
   notify(postId: number, mentionIds: readonly number[], cause: 'written' | 'edited'): Promise<void>;
+  /** Notifies one user about a post (see {@link notifyUser}); callers never notify the viewer. */
+  notifyUser(userId: number, postId: number, kind: 'ANSWER_ACCEPTED' | 'MODERATION'): Promise<void>;
 }
 
 /**
@@ -32,6 +34,9 @@ export async function writeThread<T>(
       },
       notify: async (postId, mentionIds, cause) => {
         notifications.push(...(await notifyAbout(m, postId, mentionIds, cause)));
+      },
+      notifyUser: async (userId, postId, kind) => {
+        notifications.push(...(await notifyUser(m, userId, postId, kind)));
       },
     });
   });

@@ -24,13 +24,17 @@ export interface NewUser {
 
 /** Accounts and sessions. */
 export class UserService {
-  /** @param sessionTtlSeconds how long a token stays valid */
+  /**
+   * @param sessionTtlSeconds how long a token stays valid
+   * @param adminUsernames accounts that are ADMIN from sign-up (ADMIN_USERNAMES)
+   */
   constructor(
     private readonly db: Database,
     private readonly sessionTtlSeconds: number,
     private readonly realtime: Pick<Realtime, 'publishSessionRevoked'>,
     private readonly rateLimits: Pick<RateLimits, 'logIn'>,
     private readonly sessions: Pick<Sessions, 'forget'>,
+    private readonly adminUsernames: readonly string[] = [],
   ) {}
 
   /** Creates an account and signs it in; a taken username (any case) is BAD_USER_INPUT. */
@@ -39,15 +43,16 @@ export class UserService {
     return { token: await this.openSession(user.rowId), user };
   }
 
-  /** Creates an account without signing it in. */
+  /** Creates an account without signing it in; an account ADMIN_USERNAMES names is ADMIN. */
   async create(input: NewUser): Promise<User> {
     const username = checkUsername(input.username);
     const displayName = checkDisplayName(input.displayName);
     const passwordHash = await hashPassword(checkPassword(input.password));
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `INSERT INTO "user" (username, display_name, password_hash) VALUES ($1, $2, $3)
+      `INSERT INTO "user" (username, display_name, password_hash, role)
+       VALUES ($1, $2, $3, CASE WHEN lower($1) = ANY($4::text[]) THEN 'ADMIN' ELSE 'MEMBER' END)
        ON CONFLICT ((lower(username))) DO NOTHING RETURNING ${selectList(userColumns)}`,
-      [username, displayName, passwordHash],
+      [username, displayName, passwordHash, this.adminUsernames.map((name) => name.toLowerCase())],
     );
     if (rows.length === 0) {
       throw new BadUserInputError(`username "${username}" is taken`, { field: 'username', rule: 'unique' });

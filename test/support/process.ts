@@ -58,3 +58,15 @@ export async function startService(env: Record<string, string | undefined>): Pro
 export function killServices(): void {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
+
+/** Posts a query to a service's /graphql URL, as `token` when given, and gives its data (no errors allowed). */
+export async function postTo<T>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  if (body.errors !== undefined) throw new Error(`the operation failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
