@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
 import { startApollo } from './http/apollo.js';
+import { serveEventStream } from './http/event-stream.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
 import type { PersistedQueryOptions } from './http/persisted-queries.js';
@@ -40,12 +41,15 @@ export interface AppOptions extends AssemblyOptions {
 
 /** A listening app. */
 export interface RunningApp {
-  /** `http://host:port`, where /graphql (HTTP and WebSocket), /healthz and /readyz answer. */
+  /**
+   * `http://host:port`, where /graphql (HTTP and WebSocket), /graphql/stream (Server-Sent Events),
+   * /healthz and /readyz answer.
+   */
   url: string;
   /** The services and streams the server resolves with, for callers that act as it does (tests). */
   app: App;
   /**
-   * Stops accepting, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
+   * Stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
    * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
    */
   close(): Promise<void>;
@@ -75,10 +79,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     persistedQueries: options.persistedQueries,
   });
   let stopping = false;
+  const stream = serveEventStream({ app, schema, log, limits, nodeEnv, queryLimits: documentLimits });
   const web = createWeb({
     accepting: () => !stopping,
     app,
     apollo,
+    stream: stream.handler,
     log,
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
@@ -96,6 +102,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
     });
   } catch (error) {
+    stream.close();
     await apollo.stop();
     await assembled.close();
     throw error;
@@ -114,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const close = async () => {
     stopping = true;
+    stream.close();
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();
   };

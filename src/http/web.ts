@@ -20,6 +20,8 @@ export interface WebOptions {
   app: App;
   /** Started; answers POST /graphql. */
   apollo: ApolloServer<Context>;
+  /** Answers /graphql/stream (see serveEventStream). */
+  stream: RequestHandler;
   log: Log;
   /** Express's `trust proxy`, for the client's address. */
   trustProxy: boolean | number | string;
@@ -87,7 +89,8 @@ function requestIds(log: Log): RequestHandler {
 }
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), GraphiQL, and POST /graphql behind
+ * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), GraphiQL,
+ * /graphql/stream, and /graphql behind
  * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
  * answers in GraphQL's shape.
  */
@@ -115,6 +118,8 @@ export function createWeb(options: WebOptions): Express {
   // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
   web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
   web.use(graphiqlRouter(app.db));
+  // Before /graphql, whose routes would take /graphql/stream as a path under them.
+  web.use('/graphql/stream', requestIds(log), express.json({ limit: options.httpBodyBytes }), options.stream);
   web.use(
     '/graphql',
     requestIds(log),

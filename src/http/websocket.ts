@@ -80,8 +80,8 @@ function sendBounded(socket: WebSocket, message: Buffer, limits: SocketLimits): 
   });
 }
 
-/** A result as WebSocket clients get it: errors without a contract code masked (see maskError). */
-function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
+/** A result as WebSocket and event-stream clients get it: errors without a contract code masked (see maskError). */
+export function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
   return errors ? { ...rest, errors: errors.map((error) => maskError(error.toJSON(), error)) } : rest;
 }
 

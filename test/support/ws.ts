@@ -69,8 +69,16 @@ export interface Watch<T> {
   stop(): void;
 }
 
+/** What {@link watch} needs of a client: graphql-ws's and graphql-sse's both have it. */
+export interface Subscriber {
+  subscribe<T>(
+    payload: { query: string; variables?: Record<string, unknown> },
+    sink: { next(result: FormattedExecutionResult<T, unknown>): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
 /** Subscribes with a typed document, collecting every result. */
-export function watch<T, V>(client: Client, document: TypedDocumentNode<T, V>, variables: V): Watch<T> {
+export function watch<T, V>(client: Subscriber, document: TypedDocumentNode<T, V>, variables: V): Watch<T> {
   const results: Array<FormattedExecutionResult<T, unknown>> = [];
   const waiters: Array<() => void> = [];
   let stop: () => void = () => undefined;
