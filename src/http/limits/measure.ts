@@ -21,7 +21,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { maxPageSize } from '../../loaders/pagination.js';
-import { introspectionSizesOf } from './introspection-sizes.js';
+import { introspectionSize, reachUnder, type IntrospectionReach } from './introspection-sizes.js';
 
 /** What {@link measureOperation} finds over the selection as it runs (fragments expanded). */
 export interface OperationMeasure {
@@ -86,6 +86,7 @@ function measureSelections(
   scope: Scope,
   set: SelectionSetNode,
   parent: GraphQLNamedType | undefined,
+  reach: IntrospectionReach = 'one',
 ): OperationMeasure {
   let depth = 0;
   let aliases = 0;
@@ -107,36 +108,38 @@ function measureSelections(
         !field || !isCompositeType(type)
           ? 0
           : (pageSizeOf(scope, selection, field) ??
-            (parent?.name.startsWith('__') && isList(field.type)
-              ? (introspectionSizesOf(scope.schema).get(key) ?? 1)
-              : 1));
-      const inner = selection.selectionSet ? measureSelections(scope, selection.selectionSet, type) : zero;
+            (parent?.name.startsWith('__') && isList(field.type) ? introspectionSize(scope.schema, key, reach) : 1));
+      const inner = selection.selectionSet
+        ? measureSelections(scope, selection.selectionSet, type, reachUnder(key, reach))
+        : zero;
       // `ofType` unwraps the type above it (`[Tag!]!` → `Tag!` → `Tag`): neither deeper nor more.
       if (key === '__Type.ofType') add(inner);
       else add(inner, 1, Math.max(copies, 1), copies);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? scope.schema.getType(selection.typeCondition.name.value) : parent;
-      add(measureSelections(scope, selection.selectionSet, type));
+      add(measureSelections(scope, selection.selectionSet, type, reach));
     } else {
-      add(measureFragment(scope, selection.name.value));
+      add(measureFragment(scope, selection.name.value, reach));
     }
   }
   return { depth, aliases, cost };
 }
 
 /** A fragment's measure, once per document however often it is spread; a cycle counts nothing more. */
-function measureFragment(scope: Scope, name: string): OperationMeasure {
-  const known = scope.memo.get(name);
+function measureFragment(scope: Scope, name: string, reach: IntrospectionReach): OperationMeasure {
+  const memoKey = `${reach} ${name}`;
+  const known = scope.memo.get(memoKey);
   if (known !== undefined) return known ?? zero;
   const fragment = scope.fragments.get(name);
   if (!fragment) return zero;
-  scope.memo.set(name, null);
+  scope.memo.set(memoKey, null);
   const measure = measureSelections(
     scope,
     fragment.selectionSet,
     scope.schema.getType(fragment.typeCondition.name.value),
+    reach,
   );
-  scope.memo.set(name, measure);
+  scope.memo.set(memoKey, measure);
   return measure;
 }
 
