@@ -4,6 +4,7 @@ import { assembleApp, type App, type AssemblyOptions } from './assemble.js';
 import { startApollo } from './http/apollo.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
+import { pageCache } from './http/page-cache.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
@@ -29,6 +30,11 @@ export interface AppOptions extends AssemblyOptions {
   socketLimits?: Partial<SocketLimits>;
   /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
   queryLimits?: QueryLimits;
+  /**
+   * Most bytes of anonymous thread pages kept in memory (see {@link pageCache}); 0 keeps none, so
+   * every read runs. @default 0
+   */
+  pageCacheBytes?: number;
   /** Where operations and failures are logged. @default a silent log */
   log?: Log;
 }
@@ -75,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     trustProxy: options.trustProxy ?? false,
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
+    pageCache: pageCache({ schema, db: app.db, rateLimits: app.rateLimits, maxBytes: options.pageCacheBytes ?? 0 }),
   });
   httpServer.on('request', web);
   const sockets = serveWebSocket({

@@ -62,6 +62,11 @@ export interface Config {
   queryLimits: QueryLimits;
   /** `production` masks internals and hides stack traces. @default 'development' */
   nodeEnv: string;
+  /**
+   * Most bytes of anonymous thread pages kept in memory (src/http/page-cache.ts), least recently
+   * served evicted first; 0 turns the cache off. `PAGE_CACHE_BYTES`. @default 64 MiB
+   */
+  pageCacheBytes: number;
   /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
   logLevel: string;
 }
@@ -122,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryLimits: limitsFromEnv(env),
     nodeEnv: env.NODE_ENV ?? 'development',
     logLevel: env.LOG_LEVEL || 'info',
+    pageCacheBytes: intFrom(env.PAGE_CACHE_BYTES, 64 * 1024 * 1024, 'PAGE_CACHE_BYTES'),
   };
 }

@@ -42,6 +42,7 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     trustProxy: config.trustProxy,
     socketLimits: config.socketLimits,
     queryLimits: config.queryLimits,
+    pageCacheBytes: config.pageCacheBytes,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });

@@ -9,6 +9,7 @@ import { Notifications1764180000000 } from './migrations/1764180000000-notificat
 import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js';
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
 import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
+import { PageEpoch1764225000000 } from './migrations/1764225000000-page-epoch.js';
 import { Database } from './database.js';
 import { useFastTimestamps } from './timestamps.js';
 
@@ -21,6 +22,7 @@ export const migrations = [
   Revisions1764190000000,
   SearchTable1764200000000,
   VoteFunction1764210000000,
+  PageEpoch1764225000000,
 ];
 
 /** Options of the database: one configuration for both of its pools. */

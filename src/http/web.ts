@@ -26,6 +26,8 @@ export interface WebOptions {
   httpBodyBytes: number;
   /** A document over their length or token limit is refused before it is parsed. */
   queryLimits: QueryLimits;
+  /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
+  pageCache: RequestHandler;
 }
 
 /**
@@ -80,7 +82,7 @@ export function createWeb(options: WebOptions): Express {
   const { app, log } = options;
   const web = express();
   web.set('trust proxy', options.trustProxy);
-  // An ETag would hash every response body, and no client revalidates a POSTed query.
+  // An ETag would hash every response body; the page cache gives its pages theirs.
   web.set('etag', false);
   web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -102,6 +104,7 @@ export function createWeb(options: WebOptions): Express {
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,
     refuseLargeDocuments(options.queryLimits),
+    options.pageCache,
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

@@ -78,6 +78,8 @@ export interface ServeOptions {
   nodeEnv?: string;
   /** `default`: the limits a deployment has, without the raised ones of `testRateLimits`. @default 'test' */
   limits?: 'test' | 'default';
+  /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
+  pageCacheBytes?: number;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function serve(
     counters: redis,
     nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
+    pageCacheBytes: options.pageCacheBytes,
   });
   return { ...running, server: { url: running.url } };
 }
