@@ -8,7 +8,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
-import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
+import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 
@@ -45,16 +45,24 @@ function closeSlowConsumer(socket: WebSocket): void {
 }
 
 /**
- * Sends one message, resolving once the socket took it (at once when it is closing); a socket
- * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
+ * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
+ * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
+ * the message dropped.
  */
-function sendBounded(socket: WebSocket, message: Buffer, limits: SocketLimits): Promise<void> {
-  if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
-  return new Promise((resolve, reject) => {
-    if (socket.readyState !== socket.OPEN) return resolve();
-    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-    socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
-  });
+function sendBounded(
+  socket: WebSocket,
+  message: Buffer,
+  limits: SocketLimits,
+  write: (write: () => void) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    write(() => {
+      if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+      if (socket.readyState !== socket.OPEN) return resolve();
+      // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+      socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
+    }),
+  );
 }
 
 /** A result as WebSocket clients get it: errors without a contract code masked (see maskError). */
@@ -77,6 +85,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     perMessageDeflate: false,
   });
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
+  // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
+  const write = slicedWrites();
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -128,7 +138,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
         return context;
       },
       onNext: (_ctx, _id, _payload, _args, result) => maskedResult(result),
