@@ -256,9 +256,8 @@ async function main(): Promise<void> {
         floor: theirs,
         throughputRatio: ratio(ours.requestsPerSecond, theirs.requestsPerSecond),
         p99Ratio: ratio(ours.p99, theirs.p99),
-        medianThroughputRatio: median(
-          service.map((run, i) => ratio(run.requestsPerSecond, floor[i].requestsPerSecond)),
-        ),
+        medianThroughputRatio:
+          Math.round(median(service.map((run, i) => run.requestsPerSecond / floor[i].requestsPerSecond)) * 100) / 100,
         runs: { service, floor },
       };
     };
