@@ -13,6 +13,8 @@ export interface PageRun {
   errorCodes: Record<string, number>;
   /** Cores busy during the run: the process driven, and the database's backends. */
   cpu: CpuUse;
+  /** Answers by their `x-page-cache` header: served from the page cache, or computed and kept. */
+  pageCache: { hits: number; misses: number };
 }
 
 /** The service's best run against the floor's, for one kind of viewer. */
@@ -23,6 +25,8 @@ export interface PageComparison {
   throughputRatio: number;
   /** Service p99 over floor p99. */
   p99Ratio: number;
+  /** The median over the rounds of the service's req/s over the floor's in the same round. */
+  medianThroughputRatio: number;
   runs: { service: PageRun[]; floor: PageRun[] };
 }
 
@@ -41,6 +45,7 @@ export async function drive(
   const cpu = measureCpu(target.pid, databaseName);
   const codes: Record<string, number> = {};
   const count = (code: string) => (codes[code] = (codes[code] ?? 0) + 1);
+  const pageCache = { hits: 0, misses: 0 };
   const result = await autocannon({
     url: target.url,
     method: 'POST',
@@ -54,7 +59,9 @@ export async function drive(
           const { body, headers } = next();
           return { ...request, body, headers: { ...request.headers, ...headers } };
         },
-        onResponse: (status, body) => {
+        onResponse: (status, body, _context, headers) => {
+          if (headers?.['x-page-cache'] === 'hit') pageCache.hits += 1;
+          else if (headers?.['x-page-cache'] === 'miss') pageCache.misses += 1;
           if (status !== 200) count(`HTTP_${status}`);
           for (const code of errorCodes(body)) count(code);
           if (body.includes('"question":null')) count('NULL_QUESTION');
@@ -71,12 +78,13 @@ export async function drive(
     errors: Object.values(codes).reduce((sum, n) => sum + n, 0),
     errorCodes: codes,
     cpu: cpu(),
+    pageCache,
   };
 }
 
 /** Where the thread page is served, and how a signed-in viewer is told to it. */
 export interface Target {
-  name: 'service' | 'floor';
+  name: 'service' | 'uncached' | 'floor';
   url: string;
   pid: number;
   viewerHeaders: (userId: number) => Record<string, string>;

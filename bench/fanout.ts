@@ -24,6 +24,59 @@ export interface FanOutPlan {
   /** Measured rounds; the votes of a round go out together, a round starts once the last one is delivered. */
   rounds: FanOutVote[][];
   log: (line: string) => void;
+  /** What else is asked of the service, idle and while the rounds are delivered. */
+  probe?: Probe;
+}
+
+/** Requests unrelated to the watched threads, and the service's event-loop delay. */
+export interface Probe {
+  /** One vote on a thread nobody watches. */
+  vote(): Promise<void>;
+  /** One uncached page of a thread nobody watches. */
+  page(): Promise<void>;
+  /** The highest event-loop delay p99 of the service's processes since the last call, in ms. */
+  loopDelayP99(): Promise<number>;
+}
+
+/** What the probe saw over a stretch of time: p99s in ms. */
+export interface ProbeFigures {
+  loopDelayP99Ms: number;
+  votesP99Ms: number;
+  pagesP99Ms: number;
+  votes: number;
+  pages: number;
+}
+
+/** Runs `probe`'s votes and pages one after another, each in its own loop, until `during` settles. */
+async function probeWhile<T>(probe: Probe, during: () => Promise<T>): Promise<{ result: T; figures: ProbeFigures }> {
+  await probe.loopDelayP99();
+  let running = true;
+  const timed = async (request: () => Promise<void>, into: number[]) => {
+    while (running) {
+      const start = performance.now();
+      await request();
+      into.push(performance.now() - start);
+      await sleep(20);
+    }
+  };
+  const votes: number[] = [];
+  const pages: number[] = [];
+  const loops = [timed(probe.vote, votes), timed(probe.page, pages)];
+  try {
+    return {
+      result: await during(),
+      figures: {
+        loopDelayP99Ms: await probe.loopDelayP99(),
+        votesP99Ms: percentiles(votes).p99,
+        pagesP99Ms: percentiles(pages).p99,
+        votes: votes.length,
+        pages: pages.length,
+      },
+    };
+  } finally {
+    running = false;
+    await Promise.all(loops);
+  }
 }
 
 export interface FanOutResult {
@@ -36,6 +89,8 @@ export interface FanOutResult {
   notReady: number;
   /** From each vote's HTTP response to each watcher's receipt of its event, in ms (0 when it came first). */
   latencyMs: { p50: number; p99: number; max: number };
+  /** From sending each measured vote to its HTTP response, in ms. */
+  votesMs: { p50: number; p99: number; max: number };
   /** Events expected (watchers × votes on their thread) but never received. */
   missed: number;
   /** Events received that no vote of the round explains (duplicates and strays). */
@@ -45,6 +100,9 @@ export interface FanOutResult {
   rssWithWatchersMiB: number;
   rssPerWatcherKiB: number;
   openSeconds: number;
+  /** The probe with the watchers open and no event, then while the rounds are delivered. */
+  idle?: ProbeFigures;
+  during?: ProbeFigures;
 }
 
 interface Watcher {
@@ -122,6 +180,7 @@ export async function runFanOut(plan: FanOutPlan, batch = 500, waitMs = 15_000):
     const castRound = async (votes: FanOutVote[]) => {
       const cast = await Promise.all(
         votes.map(async (vote) => {
+          const sentAt = performance.now();
           const response = await gql<{ vote: { id: string; score: number } }>(
             plan.graphqlUrl,
             voteMutation,
@@ -132,6 +191,7 @@ export async function runFanOut(plan: FanOutPlan, batch = 500, waitMs = 15_000):
           if (!response.data?.vote) voteErrors.push(JSON.stringify(response.errors));
           return {
             ...vote,
+            sentAt,
             respondedAt,
             key: response.data ? `${response.data.vote.id}:${response.data.vote.score}` : '',
           };
@@ -151,8 +211,14 @@ export async function runFanOut(plan: FanOutPlan, batch = 500, waitMs = 15_000):
       `  ready (${notReady} not ready); server RSS ${(rssBefore / 1024).toFixed(0)} → ${(rssWith / 1024).toFixed(0)} MiB`,
     );
 
-    const measured = [];
-    for (const round of plan.rounds) measured.push(...(await castRound(round)));
+    const castAll = async () => {
+      const cast = [];
+      for (const round of plan.rounds) cast.push(...(await castRound(round)));
+      return cast;
+    };
+    const idle = plan.probe && (await probeWhile(plan.probe, () => sleep(3000))).figures;
+    const probed = plan.probe ? await probeWhile(plan.probe, castAll) : undefined;
+    const measured = probed ? probed.result : await castAll();
     await sleep(1000);
     const latencies: number[] = [];
     let missed = 0;
@@ -175,6 +241,7 @@ export async function runFanOut(plan: FanOutPlan, batch = 500, waitMs = 15_000):
       socketFailures: watchers.filter((w) => w.failed).length,
       notReady,
       latencyMs: percentiles(latencies),
+      votesMs: percentiles(measured.map((vote) => vote.respondedAt - vote.sentAt)),
       missed,
       unexpected,
       voteErrors,
@@ -182,6 +249,8 @@ export async function runFanOut(plan: FanOutPlan, batch = 500, waitMs = 15_000):
       rssWithWatchersMiB: Math.round(rssWith / 1024),
       rssPerWatcherKiB: Math.round(((rssWith - rssBefore) / watchers.length) * 10) / 10,
       openSeconds: Math.round(openSeconds * 10) / 10,
+      idle,
+      during: probed?.figures,
     };
   } finally {
     for (const watcher of watchers) watcher.socket.terminate();

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 const ticksPerSecond = 100;
 
 /** `pid` and every process it started, and they started (a cluster's workers). */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const parents = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -6,11 +6,18 @@ import type { Database } from '../src/db/database.js';
 import { findDrift } from '../src/db/consistency.js';
 import { openDatabase } from '../src/db/data-source.js';
 import { startEmbeddedDatabase } from '../src/db/embedded.js';
-import { globalId, logIn, voteMutation } from './client.js';
+import { globalId, gql, logIn, threadPageQuery, voteMutation } from './client.js';
 import { comparePages, drive, pageRequests, type PageComparison, type PageRun, type Target } from './drive.js';
 import { loadDataset, prng, shape } from './dataset.js';
-import { spawnNode, type Served } from './proc.js';
-import { runFanOut, type FanOutPlan, type FanOutResult, type FanOutVote } from './fanout.js';
+import { processTree, spawnNode, type Served } from './proc.js';
+import {
+  runFanOut,
+  type FanOutPlan,
+  type FanOutResult,
+  type FanOutVote,
+  type Probe,
+  type ProbeFigures,
+} from './fanout.js';
 
 /**
  * `npm run bench`: the thread page and the fan-out of live scores, on a synthetic forum, against
@@ -97,7 +104,8 @@ async function main(): Promise<void> {
     `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}, pools of ${poolSize}; timed runs ${warmupSeconds} s + ${seconds} s`,
   );
   const url = await createDatabase();
-  const db: Database = await openDatabase({ url });
+  // No statement timeout: loading the dataset on a busy machine may take longer than a request may.
+  const db: Database = await openDatabase({ url, statementTimeoutMs: 0 });
   cleanups.push(() => db.destroy());
   log('loading the dataset');
   const dataset = await loadDataset(db, log);
@@ -108,7 +116,10 @@ async function main(): Promise<void> {
   const serviceOutput: string[] = [];
   const floorOutput: string[] = [];
   const env = { DATABASE_URL: url };
-  const startService = async (): Promise<Served> => {
+  // Where the service's processes write their event-loop delay (bench/loop-delay.ts).
+  const loopDelayDir = await mkdtemp(join(tmpdir(), 'thread-bench-loop-'));
+  cleanups.push(() => rm(loopDelayDir, { recursive: true, force: true }));
+  const startService = async (extraEnv: Record<string, string> = {}): Promise<Served> => {
     const served = await spawnNode(
       new URL('../src/main.js', import.meta.url).pathname,
       // One address drives the whole load: its query-cost budget is turned off.
@@ -120,12 +131,18 @@ async function main(): Promise<void> {
         QUERY_COST_PER_MINUTE: '0',
         WORKERS: String(workers),
         DB_POOL_SIZE: poolSize,
+        BENCH_LOOP_DELAY_DIR: loopDelayDir,
+        ...extraEnv,
       },
       serviceOutput,
       cleanups,
       log,
       // As `npm start` runs it.
-      ['--max-semi-space-size=32', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      [
+        '--max-semi-space-size=32',
+        `--import=${new URL('./loop-delay.js', import.meta.url).pathname}`,
+        ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ],
     );
     return { ...served, url: `${served.url}/graphql` };
   };
@@ -152,18 +169,61 @@ async function main(): Promise<void> {
     { name: 'floor', url: floor.url, pid: floor.pid, viewerHeaders: (id) => ({ 'x-user-id': String(id) }) },
   ];
   const viewers = Array.from({ length: signedInViewers }, (_, i) => i + 1);
-  // Thread page: service, floor, service, floor; the better of the two runs of each.
+  /**
+   * The page cache under reads and writes on the same threads: anonymous pages of 20 threads, and
+   * after every 100 of them a vote (UP or NONE) by one of the signed-in users on a post of one of
+   * those threads. Gives the share of page reads served from the cache.
+   */
+  const mixedLoad = async () => {
+    const hot = Array.from({ length: 20 }, (_, i) => dataset.questionIds.first + i);
+    const posts: Array<{ id: number; kind: 'answer' | 'reply' }> = await db.query(
+      `SELECT id, kind FROM post WHERE question_id = ANY($1) AND author_id > $2 ORDER BY id`,
+      [hot, writers],
+    );
+    const random = prng(shape.seed + 4);
+    let sent = 0;
+    const next = (): { body: string; headers: Record<string, string> } => {
+      sent += 1;
+      if (sent % 101 === 0) {
+        const post = posts[Math.floor(random() * posts.length)];
+        const value = random() < 0.5 ? 'UP' : 'NONE';
+        return {
+          body: JSON.stringify({
+            query: voteMutation,
+            variables: { input: { targetId: globalId(post.kind === 'answer' ? 'Answer' : 'Reply', post.id), value } },
+          }),
+          headers: { authorization: `Bearer ${tokens.get(1 + Math.floor(random() * writers))}` },
+        };
+      }
+      const id = globalId('Question', hot[Math.floor(random() * hot.length)]);
+      return { body: JSON.stringify({ query: threadPageQuery, variables: { id } }), headers: {} };
+    };
+    const run = await drive(targets[0], databaseName, seconds, pageConnections, next);
+    const { hits, misses } = run.pageCache;
+    const hitRate = Math.round((hits / (hits + misses)) * 1000) / 10;
+    log(
+      `mixed (1 vote per 100 pages on 20 threads): ${run.requestsPerSecond} req/s, p99 ${run.p99} ms, hit rate ${hitRate}%`,
+    );
+    return { ...run, votes: Math.floor(sent / 101), hitRate };
+  };
+  // Thread page: service, service without its page cache, floor, twice; the better of the two runs of each.
   const pageResults = await ifPart('page', async () => {
     const sameJson = await comparePages(targets[0], targets[1], viewers[0], 40);
     log(`service and floor answer ${sameJson.pages - sameJson.differ}/${sameJson.pages} pages alike`);
-    const runs: Record<string, { anonymous: PageRun[]; signedIn: PageRun[] }> = {
+    const uncached = await startService({ PAGE_CACHE_BYTES: '0' });
+    const uncachedTarget: Target = { ...targets[0], name: 'uncached', url: uncached.url, pid: uncached.pid };
+    const runs: Record<Target['name'], { anonymous: PageRun[]; signedIn: PageRun[] }> = {
       service: { anonymous: [], signedIn: [] },
+      uncached: { anonymous: [], signedIn: [] },
       floor: { anonymous: [], signedIn: [] },
     };
     for (let round = 1; round <= 2; round += 1) {
-      for (const target of targets) {
+      for (const target of [targets[0], uncachedTarget, targets[1]]) {
         await drive(target, databaseName, warmupSeconds, pageConnections, pageRequests(dataset, target, viewers));
-        for (const mode of ['anonymous', 'signedIn'] as const) {
+        // Signed in, the page cache is not consulted: the service's run stands for both.
+        for (const mode of target.name === 'uncached'
+          ? (['anonymous'] as const)
+          : (['anonymous', 'signedIn'] as const)) {
           const run = await drive(
             target,
             databaseName,
@@ -173,25 +233,44 @@ async function main(): Promise<void> {
           );
           runs[target.name][mode].push(run);
           const busy = `${target.name} ${run.cpu.process} + postgres ${run.cpu.postgres} + bench ${run.cpu.driver} cores`;
+          const cache = run.pageCache.hits + run.pageCache.misses > 0 ? `, ${run.pageCache.hits} hits` : '';
           log(
-            `page ${target.name} ${mode} #${round}: ${run.requestsPerSecond} req/s, p99 ${run.p99} ms, ${run.errors} errors; ${busy}`,
+            `page ${target.name} ${mode} #${round}: ${run.requestsPerSecond} req/s, p99 ${run.p99} ms, ${run.errors} errors${cache}; ${busy}`,
           );
         }
       }
     }
+    await uncached.stop();
     const best = (list: PageRun[]) => list.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
-    const compare = (mode: 'anonymous' | 'signedIn'): PageComparison => {
-      const ours = best(runs.service[mode]);
-      const theirs = best(runs.floor[mode]);
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const compare = (service: PageRun[], floor: PageRun[]): PageComparison => {
+      const ours = best(service);
+      const theirs = best(floor);
       return {
         service: ours,
         floor: theirs,
-        throughputRatio: Math.round((ours.requestsPerSecond / theirs.requestsPerSecond) * 100) / 100,
-        p99Ratio: Math.round((ours.p99 / theirs.p99) * 100) / 100,
-        runs: { service: runs.service[mode], floor: runs.floor[mode] },
+        throughputRatio: ratio(ours.requestsPerSecond, theirs.requestsPerSecond),
+        p99Ratio: ratio(ours.p99, theirs.p99),
+        medianThroughputRatio:
+          Math.round(median(service.map((run, i) => run.requestsPerSecond / floor[i].requestsPerSecond)) * 100) / 100,
+        runs: { service, floor },
       };
     };
-    return { sameJson, page: { anonymous: compare('anonymous'), signedIn: compare('signedIn') } };
+    const mixed = await mixedLoad();
+    return {
+      sameJson,
+      page: {
+        anonymous: compare(runs.service.anonymous, runs.floor.anonymous),
+        anonymousUncached: compare(runs.uncached.anonymous, runs.floor.anonymous),
+        signedIn: compare(runs.service.signedIn, runs.floor.signedIn),
+      },
+      mixed,
+    };
   });
 
   // Search: French full text over every post, accents and stems included, a few words at a time.
@@ -252,14 +331,65 @@ async function main(): Promise<void> {
     }));
   };
 
+  /** The highest event-loop delay p99 of `pid`'s processes since the last read (bench/loop-delay.ts). */
+  const loopDelayP99 = async (pid: number): Promise<number> => {
+    const since = Date.now();
+    const tree = processTree(pid);
+    for (const member of tree) process.kill(member, 'SIGUSR2');
+    const p99s: number[] = [];
+    for (const member of tree) {
+      for (let tries = 0; tries < 200; tries++) {
+        const figures = await readFile(join(loopDelayDir, `${member}.json`), 'utf8')
+          .then((text) => JSON.parse(text) as { at: number; p99Ms: number })
+          .catch(() => undefined);
+        if (figures && figures.at >= since) {
+          p99s.push(figures.p99Ms);
+          break;
+        }
+        await new Promise((wait) => setTimeout(wait, 10));
+      }
+    }
+    return Math.max(...p99s);
+  };
+  /** Votes (UP, then NONE) on a post of an unwatched thread, and its uncached (signed-in) page. */
+  const probeOf = async (pid: number, serviceUrl: string, questionId: number): Promise<Probe> => {
+    const [post] = await threadPosts(questionId);
+    const [{ token }] = await votesOn([{ thread: 0, postId: post.id, kind: post.kind }]);
+    let up = false;
+    return {
+      vote: async () => {
+        up = !up;
+        const input = { targetId: globalId(typeOf[post.kind], post.id), value: up ? 'UP' : 'NONE' };
+        await gql(serviceUrl, voteMutation, { input }, token);
+      },
+      page: async () => {
+        await gql(serviceUrl, threadPageQuery, { id: globalId('Question', questionId + 1) }, token);
+      },
+      loopDelayP99: () => loopDelayP99(pid),
+    };
+  };
+
   // Each fan-out runs on a fresh service, so that its RSS before the watchers is a clean baseline.
-  const fanOut = async (title: string, plan: Omit<FanOutPlan, 'graphqlUrl' | 'servicePid' | 'log'>) => {
+  const fanOut = async (
+    title: string,
+    plan: Omit<FanOutPlan, 'graphqlUrl' | 'servicePid' | 'log' | 'probe'>,
+    probeThread?: number,
+  ) => {
     log(title);
     const fresh = await startService();
     try {
-      const result = await runFanOut({ ...plan, graphqlUrl: fresh.url, servicePid: fresh.pid, log });
+      const probe = probeThread === undefined ? undefined : await probeOf(fresh.pid, fresh.url, probeThread);
+      const result = await runFanOut({ ...plan, graphqlUrl: fresh.url, servicePid: fresh.pid, log, probe });
       const { p50, p99 } = result.latencyMs;
-      log(`  latency p50 ${p50} ms, p99 ${p99} ms; missed ${result.missed}, ${result.rssPerWatcherKiB} KiB/watcher`);
+      log(
+        `  latency p50 ${p50} ms, p99 ${p99} ms; votes p99 ${result.votesMs.p99} ms; missed ${result.missed}, ${result.rssPerWatcherKiB} KiB/watcher`,
+      );
+      for (const [when, figures] of Object.entries({ idle: result.idle, during: result.during })) {
+        if (!figures) continue;
+        log(
+          `  ${when}: event-loop delay p99 ${figures.loopDelayP99Ms} ms, unrelated votes p99 ${figures.votesP99Ms} ms (${figures.votes}), pages p99 ${figures.pagesP99Ms} ms (${figures.pages})`,
+        );
+      }
       return result;
     } finally {
       await fresh.stop();
@@ -271,12 +401,16 @@ async function main(): Promise<void> {
     const oneThreadTargets = [...posts1.filter((p) => p.kind === 'answer'), ...posts1.filter((p) => p.kind === 'reply')]
       .slice(0, 20)
       .map((p) => ({ thread: 0, postId: p.id, kind: p.kind }));
-    const oneThread = await fanOut('fan-out: 10,000 watchers on one thread, 20 votes', {
-      threads: [globalId('Question', fanOutQuestion)],
-      watchersPerThread: 10_000,
-      ready: await votesOn([{ thread: 0, postId: fanOutQuestion, kind: 'question' }]),
-      rounds: (await votesOn(oneThreadTargets)).map((vote) => [vote]),
-    });
+    const oneThread = await fanOut(
+      'fan-out: 10,000 watchers on one thread, 20 votes',
+      {
+        threads: [globalId('Question', fanOutQuestion)],
+        watchersPerThread: 10_000,
+        ready: await votesOn([{ thread: 0, postId: fanOutQuestion, kind: 'question' }]),
+        rounds: (await votesOn(oneThreadTargets)).map((vote) => [vote]),
+      },
+      1000,
+    );
     const tenThreads = Array.from({ length: 10 }, (_, i) => fanOutQuestion + 1 + i);
     const firstAnswers = await Promise.all(tenThreads.map(async (q) => (await threadPosts(q))[0]));
     const manyThreads = await fanOut('fan-out: 1,000 watchers on each of 10 threads, one vote each', {
@@ -345,6 +479,7 @@ async function main(): Promise<void> {
     parts: [...only],
     sameJson: pageResults?.sameJson,
     page: pageResults?.page,
+    mixed: pageResults?.mixed,
     search,
     fanOut: fanOutResults,
     writes,
@@ -368,7 +503,8 @@ function printRows(rows: Array<Array<string | number>>): void {
 }
 
 function printTable(r: {
-  page?: Record<'anonymous' | 'signedIn', PageComparison>;
+  page?: Record<'anonymous' | 'anonymousUncached' | 'signedIn', PageComparison>;
+  mixed?: PageRun & { hitRate: number; votes: number };
   search?: PageRun;
   fanOut?: Record<'oneThread' | 'manyThreads', FanOutResult>;
   writes?: PageRun & { drift: number };
@@ -387,20 +523,53 @@ function printTable(r: {
   const rows: Array<Array<string | number>> = [
     ['', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'cores (node + pg + bench)', 'service / floor'],
   ];
-  for (const mode of r.page ? (['anonymous', 'signedIn'] as const) : []) {
-    const { service, floor, throughputRatio, p99Ratio } = r.page![mode];
-    rows.push(run(`page ${mode}: service`, service, `req/s ${throughputRatio}×, p99 ${p99Ratio}×`));
-    rows.push(run(`page ${mode}: floor`, floor, ''));
+  const names = { anonymous: 'anonymous, cached', anonymousUncached: 'anonymous, cache off', signedIn: 'signed in' };
+  for (const mode of r.page ? (['anonymous', 'anonymousUncached', 'signedIn'] as const) : []) {
+    const { service, floor, throughputRatio, p99Ratio, medianThroughputRatio } = r.page![mode];
+    const ratios = `req/s ${throughputRatio}× (median ${medianThroughputRatio}×), p99 ${p99Ratio}×`;
+    rows.push(run(`page ${names[mode]}: service`, service, ratios));
+    rows.push(run(`page ${names[mode]}: floor`, floor, ''));
   }
+  if (r.mixed) rows.push(run('pages + 1% votes, cached', r.mixed, `hit rate ${r.mixed.hitRate}%`));
   if (r.search) rows.push(run('search (8 connections)', r.search, ''));
   if (r.writes) rows.push(run(`votes (${writeRate}/s offered)`, r.writes, `drift ${r.writes.drift}`));
   if (rows.length > 1) printRows(rows);
   const fan: Array<Array<string | number>> = [
-    ['fan-out', 'watchers', 'votes', 'p50 ms', 'p99 ms', 'max ms', 'missed', 'KiB/watcher', 'bad sockets'],
+    [
+      'fan-out',
+      'watchers',
+      'votes',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'missed',
+      'KiB/watcher',
+      'bad sockets',
+      'votes p99',
+      'loop p99 idle → during',
+      'other votes p99 idle → during',
+      'other pages p99 idle → during',
+    ],
   ];
+  const idleDuring = (f: FanOutResult, figure: keyof ProbeFigures) =>
+    f.idle && f.during ? `${f.idle[figure]} → ${f.during[figure]}` : '';
   for (const [name, f] of Object.entries(r.fanOut ?? {})) {
     const { p50, p99, max } = f.latencyMs;
-    fan.push([name, f.watchers, f.votes, p50, p99, max, f.missed, f.rssPerWatcherKiB, f.socketFailures]);
+    fan.push([
+      name,
+      f.watchers,
+      f.votes,
+      p50,
+      p99,
+      max,
+      f.missed,
+      f.rssPerWatcherKiB,
+      f.socketFailures,
+      f.votesMs.p99,
+      idleDuring(f, 'loopDelayP99Ms'),
+      idleDuring(f, 'votesP99Ms'),
+      idleDuring(f, 'pagesP99Ms'),
+    ]);
   }
   if (fan.length > 1) printRows(fan);
   console.log(`\nload ${r.dataset.loadSeconds} s, total ${r.totalSeconds} s; details in bench/results/latest.json`);

@@ -6,6 +6,7 @@ import { serveEventStream } from './http/event-stream.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
 import type { PersistedQueryOptions } from './http/persisted-queries.js';
+import { pageCache } from './http/page-cache.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
@@ -33,6 +34,11 @@ export interface AppOptions extends AssemblyOptions {
   socketLimits?: Partial<SocketLimits>;
   /** What a GraphQL document may ask for, over HTTP and WebSocket alike. @default {@link queryLimits} */
   queryLimits?: QueryLimits;
+  /**
+   * Most bytes of anonymous thread pages kept in memory (see {@link pageCache}); 0 keeps none, so
+   * every read runs. @default 0
+   */
+  pageCacheBytes?: number;
   /** Where operations and failures are logged. @default a silent log */
   log?: Log;
   /** Where automatic persisted queries are kept. @default in this process's memory */
@@ -90,6 +96,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
     corsOrigins: options.corsOrigins,
+    pageCache: pageCache({ schema, db: app.db, rateLimits: app.rateLimits, maxBytes: options.pageCacheBytes ?? 0 }),
   });
   httpServer.on('request', web);
   const host = options.host ?? '127.0.0.1';

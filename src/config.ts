@@ -85,6 +85,11 @@ export interface Config {
   adminUsernames: string[];
   /** FLAGS_TO_HIDE: open SPAM or RUDE flags from distinct members that hide a post (at least 1). @default 3 */
   flagsToHide: number;
+  /**
+   * Most bytes of anonymous thread pages kept in memory (src/http/page-cache.ts), least recently
+   * served evicted first; 0 turns the cache off. `PAGE_CACHE_BYTES`. @default 64 MiB
+   */
+  pageCacheBytes: number;
   /** Least severe log line written (pino's levels; `silent` for none). `LOG_LEVEL`. @default 'info' */
   logLevel: string;
 }
@@ -193,5 +198,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((name) => name !== ''),
     flagsToHide: Math.max(1, intFrom(env.FLAGS_TO_HIDE, 3, 'FLAGS_TO_HIDE')),
     logLevel: env.LOG_LEVEL || 'info',
+    pageCacheBytes: intFrom(env.PAGE_CACHE_BYTES, 64 * 1024 * 1024, 'PAGE_CACHE_BYTES'),
   };
 }

@@ -59,6 +59,7 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     adminUsernames: config.adminUsernames,
     flagsToHide: config.flagsToHide,
     corsOrigins: config.corsOrigins,
+    pageCacheBytes: config.pageCacheBytes,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });

@@ -10,6 +10,7 @@ import { Revisions1764190000000 } from './migrations/1764190000000-revisions.js'
 import { SearchTable1764200000000 } from './migrations/1764200000000-search-table.js';
 import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
 import { Moderation1764220000000 } from './migrations/1764220000000-moderation.js';
+import { PageEpoch1764225000000 } from './migrations/1764225000000-page-epoch.js';
 import { Database } from './database.js';
 import { useFastTimestamps } from './timestamps.js';
 
@@ -23,6 +24,7 @@ export const migrations = [
   SearchTable1764200000000,
   VoteFunction1764210000000,
   Moderation1764220000000,
+  PageEpoch1764225000000,
 ];
 
 /** Options of the database: one configuration for both of its pools. */

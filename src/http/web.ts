@@ -33,6 +33,8 @@ export interface WebOptions {
   accepting?: () => boolean;
   /** Origins whose scripts may call /graphql: `*` or a list. @default '*' */
   corsOrigins?: '*' | string[];
+  /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
+  pageCache: RequestHandler;
 }
 
 /**
@@ -98,7 +100,7 @@ export function createWeb(options: WebOptions): Express {
   const { app, log } = options;
   const web = express();
   web.set('trust proxy', options.trustProxy);
-  // An ETag would hash every response body, and no client revalidates a POSTed query.
+  // An ETag would hash every response body; the page cache gives its pages theirs.
   web.set('etag', false);
   web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -128,6 +130,7 @@ export function createWeb(options: WebOptions): Express {
     refuseBatches,
     refuseBadPersistedQueries,
     refuseLargeDocuments(options.queryLimits),
+    options.pageCache,
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

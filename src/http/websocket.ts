@@ -9,7 +9,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
-import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
+import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
@@ -68,16 +68,24 @@ function closeSlowConsumer(socket: WebSocket): void {
 }
 
 /**
- * Sends one message, resolving once the socket took it (at once when it is closing); a socket
- * holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped.
+ * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
+ * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
+ * the message dropped.
  */
-function sendBounded(socket: WebSocket, message: Buffer, limits: SocketLimits): Promise<void> {
-  if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
-  return new Promise((resolve, reject) => {
-    if (socket.readyState !== socket.OPEN) return resolve();
-    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-    socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
-  });
+function sendBounded(
+  socket: WebSocket,
+  message: Buffer,
+  limits: SocketLimits,
+  write: (write: () => void) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    write(() => {
+      if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+      if (socket.readyState !== socket.OPEN) return resolve();
+      // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+      socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
+    }),
+  );
 }
 
 /** A result as WebSocket and event-stream clients get it: errors without a contract code masked (see maskError). */
@@ -101,6 +109,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
   });
   const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
+  // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
+  const write = slicedWrites();
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -163,7 +173,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits) });
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),

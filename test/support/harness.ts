@@ -80,6 +80,8 @@ export interface ServeOptions {
   nodeEnv?: string;
   /** `default`: the limits a deployment has, without the raised ones of `testRateLimits`. @default 'test' */
   limits?: 'test' | 'default';
+  /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
+  pageCacheBytes?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function serve(
     nodeEnv: options.nodeEnv ?? 'test',
     socketLimits: options.socketLimits,
     persistedQueries: { redisUrl: options.redisUrl },
+    pageCacheBytes: options.pageCacheBytes,
   });
   return { ...running, server: { url: running.url } };
 }
