@@ -15,6 +15,8 @@ import { createTestDatabase } from './support/harness.js';
 /** Tables no entity maps, each with why: only raw SQL reads and writes them. */
 const rawSqlOnly: Record<string, string> = {
   migration: "TypeORM's own record of the migrations applied",
+  page_epoch:
+    "one row a trigger bumps when a user's name changes, read with a thread's event number (src/http/page-version.ts)",
   post_search: 'search vectors, written by triggers and read by the search statement (src/loaders/search.ts)',
   thread_event: 'the outbox of thread events (src/realtime/outbox.ts)',
 };
