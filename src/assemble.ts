@@ -65,6 +65,7 @@ export async function assembleApp(options: AssemblyOptions): Promise<AssembledAp
   const { db } = options;
   const realtime = await createRealtime(options.across);
   const rateLimits = createRateLimits(options.rateLimits, options.counters);
+  await rateLimits.connected();
   const sessions = new Sessions(db, realtime);
   const app: App = {
     db,

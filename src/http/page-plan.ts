@@ -35,7 +35,17 @@ const edgeFields = new Set(['cursor', 'node']);
 const cacheableFields: Readonly<Record<string, ReadonlySet<string>>> = {
   Query: new Set(['question', 'node']),
   Node: new Set(['id']),
-  Question: new Set([...postFields, 'title', 'lastActivityAt', 'tags', 'answers', 'answerCount', 'acceptedAnswer']),
+  // eventCursor is the thread's event number, which keys the page itself.
+  Question: new Set([
+    ...postFields,
+    'title',
+    'lastActivityAt',
+    'tags',
+    'answers',
+    'answerCount',
+    'acceptedAnswer',
+    'eventCursor',
+  ]),
   Answer: new Set([...postFields, 'question', 'replies', 'replyCount', 'isAccepted']),
   Reply: new Set(postFields),
   User: new Set(['id', 'username', 'displayName']),

@@ -46,6 +46,11 @@ export interface RateLimits {
    * `ip`; RATE_LIMITED past it.
    */
   queryCost(ip: string, cost: number): Promise<void>;
+  /**
+   * Resolves once Redis answers, or after 2 s: until then each instance counts in its own memory, so
+   * an instance that served before its connection was up would let a shared limit be passed.
+   */
+  connected(): Promise<void>;
   /** Disconnects from Redis, if connected. */
   close(): Promise<void>;
 }
@@ -118,6 +123,17 @@ export function createRateLimits(settings: RateLimitSettings, shared?: SharedCou
     vote: (userId) => consume(votes, String(userId), 'Too many votes this minute'),
     flag: (userId) => consume(flags, String(userId), 'Too many flags this hour'),
     queryCost: (ip, cost) => consume(queryCost, ip, 'This address spent its query budget for this minute', cost),
+    connected: () =>
+      new Promise<void>((done) => {
+        if (!redis || redis.status === 'ready') return done();
+        const finish = () => {
+          clearTimeout(timer);
+          redis.off('ready', finish);
+          done();
+        };
+        const timer = setTimeout(finish, 2000);
+        redis.once('ready', finish);
+      }),
     close: async () => {
       if (redis?.status === 'ready') await redis.quit();
       else redis?.disconnect();
