@@ -84,7 +84,8 @@ describe('two worker processes on one port', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ count: number }>(
-        `SELECT count(*)::integer AS count FROM pg_stat_activity WHERE query = 'LISTEN thread_api_pubsub'`,
+        `SELECT count(*)::integer AS count FROM pg_stat_activity
+          WHERE datname = current_database() AND query = 'LISTEN thread_api_pubsub'`,
       );
       expect(rows[0].count).toBe(2);
     } finally {
