@@ -62,9 +62,10 @@ export class FlagResolver {
     description:
       'Flags a post for the moderators, once per post (BAD_USER_INPUT, rule once, the second time). When a post ' +
       'gathers FLAGS_TO_HIDE (3 by default) open SPAM or RUDE flags from distinct members it is hidden: deleted ' +
-      'until a moderator resolves them (POST_DELETED for its watchers). FORBIDDEN on your own post, in a locked ' +
-      'thread, or while suspended; NOT_FOUND when the post is absent or deleted; RATE_LIMITED past the flags you ' +
-      'may raise in an hour (FLAGS_PER_HOUR, 20 by default). Needs a token (UNAUTHENTICATED).',
+      'until a moderator resolves them (POST_DELETED for its watchers but its author and moderators, who still ' +
+      'read it). FORBIDDEN on your own post, in a locked thread, or while suspended; NOT_FOUND when the post is ' +
+      'absent or deleted; RATE_LIMITED past the flags you may raise in an hour (FLAGS_PER_HOUR, 20 by default). ' +
+      'Needs a token (UNAUTHENTICATED).',
   })
   async flagPost(
     @Arg('input', () => FlagPostInput, { description: 'The post, and why.' }) input: FlagPostInput,
@@ -76,9 +77,10 @@ export class FlagResolver {
 
   @Mutation(() => Flag, {
     description:
-      'Resolves a flag, with every other open flag of its post. Helpful: the post is deleted. Declined: a post ' +
-      'the flags hid is shown again. Resolving a resolved flag changes nothing. Moderators only (FORBIDDEN); ' +
-      'NOT_FOUND for an unknown flag.',
+      'Resolves a flag, with every other open flag of its post. Helpful: the post is deleted and its author ' +
+      'notified (for a post the flags hid, POST_DELETED goes to its author and moderators, who could still read it). ' +
+      'Declined: a post the flags hid is shown again. Resolving a resolved flag changes nothing. Moderators only ' +
+      '(FORBIDDEN); NOT_FOUND for an unknown flag.',
   })
   async resolveFlag(
     @Arg('id', () => ID, { description: 'The id of the flag.' }) id: string,

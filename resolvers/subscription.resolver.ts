@@ -6,6 +6,7 @@ import { Reply } from '../entities/reply.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
+import { isEventFor } from '../src/services/policy.js';
 import type { EventFilter, WatchOptions } from '../src/realtime/stream.js';
 import type { NotificationMessage, ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
 import { ScoreChange, seqOfCursor, ThreadEvent } from './types/thread-event.js';
@@ -32,10 +33,13 @@ function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
       .then((post) => post !== null);
 }
 
+/** The events of the thread that `options.wanted` wants and that are for the watcher (see isEventFor). */
 function watch({ args, context }: Subscribe, options: Pick<WatchOptions, 'wanted' | 'latestScoresOnly'> = {}) {
   const questionId = rowIdOf(args.questionId, ['Question'], 'questionId').rowId;
   const after = args.after == null ? null : seqOfCursor(args.after, questionId);
-  return context.live.threadEvents(questionId, after, { ...options, backlog: context.backlog });
+  const { viewer } = context;
+  const wanted: EventFilter = (event) => isEventFor(viewer, event) && (options.wanted?.(event) ?? true);
+  return context.live.threadEvents(questionId, after, { ...options, wanted, backlog: context.backlog });
 }
 
 /** A pushed event's post; `ctx` is the event's (see Context.forEvent), so its watchers share the read. */

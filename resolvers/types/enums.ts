@@ -69,7 +69,12 @@ registerEnumType(ThreadEventKind, {
     REPLY_ADDED: { description: 'A reply was posted; `post` is the reply.' },
     SCORE_CHANGED: { description: "A post's score moved; `score` is the new score." },
     POST_EDITED: { description: 'A post was edited; fetch `post` for its new body.' },
-    POST_DELETED: { description: 'A post was deleted, with everything under it; `post` is null.' },
+    POST_DELETED: {
+      description:
+        'A post was deleted, with everything under it; `post` is null. A post hidden by flags is deleted for ' +
+        'every watcher but its author and moderators, who still read it: for them, when a flag on it is found ' +
+        'helpful.',
+    },
     ANSWER_ACCEPTED: { description: "The question's author accepted an answer; `post` is that answer." },
     ANSWER_UNACCEPTED: {
       description:

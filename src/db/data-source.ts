@@ -11,6 +11,7 @@ import { SearchTable1764200000000 } from './migrations/1764200000000-search-tabl
 import { VoteFunction1764210000000 } from './migrations/1764210000000-vote-function.js';
 import { Moderation1764220000000 } from './migrations/1764220000000-moderation.js';
 import { PageEpoch1764225000000 } from './migrations/1764225000000-page-epoch.js';
+import { EventAudience1764230000000 } from './migrations/1764230000000-event-audience.js';
 import { Database } from './database.js';
 import { useFastTimestamps } from './timestamps.js';
 
@@ -25,6 +26,7 @@ export const migrations = [
   VoteFunction1764210000000,
   Moderation1764220000000,
   PageEpoch1764225000000,
+  EventAudience1764230000000,
 ];
 
 /** Options of the database: one configuration for both of its pools. */

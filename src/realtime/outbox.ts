@@ -1,19 +1,27 @@
 import type { Database, Transaction } from '../db/database.js';
 import DataLoader from 'dataloader';
 import { inKeyOrder } from '../loaders/batch.js';
-import type { ThreadEventMessage } from './topics.js';
+import type { EventAudience, ThreadEventMessage } from './topics.js';
 
 /** A change to record; the outbox gives it its number and date. */
-export type ThreadChange = Pick<ThreadEventMessage, 'kind' | 'postId' | 'postKind'> & { score?: number };
+export type ThreadChange = Pick<ThreadEventMessage, 'kind' | 'postId' | 'postKind' | 'audience' | 'authorId'> & {
+  score?: number;
+};
 
-/** An event as read from the outbox: the message, with its date as the driver gives it. */
-type EventRow = Omit<ThreadEventMessage, 'at'> & { at: Date };
+/** An event as read from the outbox: the message, with its date as the driver gives it and nulls for what it lacks. */
+type EventRow = Omit<ThreadEventMessage, 'at' | 'audience' | 'authorId'> & {
+  at: Date;
+  audience: EventAudience | null;
+  authorId: number | null;
+};
 
 const eventColumns = `question_id AS "questionId", seq, kind, post_id AS "postId", post_kind AS "postKind",
-  score, created_at AS "at"`;
+  score, created_at AS "at", audience, author_id AS "authorId"`;
 
-function toMessage(row: EventRow): ThreadEventMessage {
-  return { ...row, at: row.at.toISOString() };
+/** The message of an event row; one for every watcher carries no audience at all. */
+function toMessage({ audience, authorId, ...row }: EventRow): ThreadEventMessage {
+  const message = { ...row, at: row.at.toISOString() };
+  return audience === null || authorId === null ? message : { ...message, audience, authorId };
 }
 
 /**
@@ -27,13 +35,16 @@ export async function recordEvents(
 ): Promise<ThreadEventMessage[]> {
   if (changes.length === 0) return [];
   const rows = await m.prepared<EventRow>(
-    `SELECT ${eventColumns} FROM record_thread_events($1, $2::text[], $3::integer[], $4::text[], $5::integer[])`,
+    `SELECT ${eventColumns}
+       FROM record_thread_events($1, $2::text[], $3::integer[], $4::text[], $5::integer[], $6::text[], $7::integer[])`,
     [
       questionId,
       changes.map((change) => change.kind),
       changes.map((change) => change.postId),
       changes.map((change) => change.postKind),
       changes.map((change) => change.score ?? null),
+      changes.map((change) => change.audience ?? null),
+      changes.map((change) => change.authorId ?? null),
     ],
   );
   return rows.map(toMessage).sort((a, b) => a.seq - b.seq);

@@ -30,7 +30,19 @@ export interface ThreadEventMessage {
   postKind: PostKind;
   score: number | null;
   at: string;
+  /**
+   * Absent: the event is for every watcher. Set on the POST_DELETED events of a post hidden by flags,
+   * which its author (`authorId`) and moderators still read (policy.maySeeRemoved): `others` is for
+   * everyone but them (the hiding), `readers` for them alone (its deletion for good, when a flag is
+   * found helpful, which the others saw at the hiding).
+   */
+  audience?: EventAudience;
+  /** With `audience`: the post's author. */
+  authorId?: number;
 }
+
+/** Which of a thread's watchers an event of a hidden post is for (see ThreadEventMessage.audience). */
+export type EventAudience = 'others' | 'readers';
 
 /** A new notification, as it travels over pub/sub: ids and an ISO date. */
 export interface NotificationMessage {

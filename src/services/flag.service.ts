@@ -8,8 +8,8 @@ import { flagColumns, toFlag } from '../loaders/moderation.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { logAction } from './moderation-log.js';
 import { authorize } from './policy.js';
-import { lockLineage, removePost, restorePost } from './post-removal.js';
-import { lockInThread } from './post-rows.js';
+import { deletionOf, lockLineage, removePost, restorePost } from './post-removal.js';
+import { lockInThread, threadIdOf } from './post-rows.js';
 import type { RateLimits } from './rate-limits.js';
 import { checkText } from './rules.js';
 import { writeThread } from './thread-write.js';
@@ -63,8 +63,8 @@ export class FlagService {
 
   /**
    * Resolves a flag with every other open flag of its post. Helpful: the post is deleted (a post the
-   * flags hid stays deleted). Declined: a post the flags hid comes back. Resolving a resolved flag
-   * changes nothing.
+   * flags hid stays deleted) and its author notified. Declined: a post the flags hid comes back, for
+   * those who saw it leave. Resolving a resolved flag changes nothing.
    */
   async resolve(viewer: Author, flagId: number, helpful: boolean): Promise<Flag> {
     authorize(viewer, 'moderate', {});
@@ -88,17 +88,23 @@ export class FlagService {
         );
         return toFlag(row);
       }
+      // Found helpful, a live or hidden post is deleted by a moderator: news to its author.
+      const deletes = helpful && (post.deletedAt === null || post.hiddenAt !== null);
       if (helpful && post.deletedAt === null) {
         await removePost(m, announce, post);
-        if (post.authorId !== viewer.userId) await announce.notifyUser(post.authorId, post.rowId, 'MODERATION');
-      } else if (helpful) {
-        // What the flags hid stays deleted, as a moderator's deletion.
+      } else if (helpful && post.hiddenAt !== null) {
+        // What the flags hid stays deleted, as a moderator's deletion: news to its author and moderators
+        // only, who could still read it; the others saw it leave when it was hidden.
         await m.query(
           'UPDATE post SET hidden_at = NULL WHERE (id = $1 OR question_id = $1 OR answer_id = $1) AND hidden_at = $2',
           [post.rowId, post.hiddenAt],
         );
-      } else if (post.hiddenAt !== null) {
+        await announce.record(threadIdOf(post), deletionOf(post, 'readers'));
+      } else if (!helpful && post.hiddenAt !== null) {
         await restorePost(m, announce, lineage);
+      }
+      if (deletes && post.authorId !== viewer.userId) {
+        await announce.notifyUser(post.authorId, post.rowId, 'MODERATION');
       }
       await logAction(m, helpful ? 'FLAG_HELPFUL' : 'FLAG_DECLINED', viewer.userId, { postId: post.rowId });
       return toFlag(mine);

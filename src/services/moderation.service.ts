@@ -106,9 +106,11 @@ export class ModerationService {
     return writeThread(this.db, this.realtime, async (m, announce) => {
       const lineage = await lockLineage(m, target.rowId, target.kind);
       authorize(viewer, 'undelete', lineage.post);
+      // A hidden post never left its author, who was told nothing of it: its return is no news.
+      const hidden = lineage.post.hiddenAt !== null;
       const restored = await restorePost(m, announce, lineage);
       await logAction(m, 'POST_UNDELETED', viewer.userId, { postId: restored.rowId });
-      if (restored.authorId !== viewer.userId)
+      if (!hidden && restored.authorId !== viewer.userId)
         await announce.notifyUser(restored.authorId, restored.rowId, 'MODERATION');
       return restored;
     });

@@ -4,6 +4,7 @@ import type { Question } from '../../entities/question.entity.js';
 import type { User } from '../../entities/user.entity.js';
 import type { Author } from '../auth/viewer.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/index.js';
+import type { ThreadEventMessage } from '../realtime/topics.js';
 
 type Actor = Required<Author>;
 type PostState = Pick<Post, 'authorId' | 'lockedAt'>;
@@ -89,6 +90,16 @@ export function suspendedNow(until: Date | null | undefined): boolean {
  */
 export function maySeeRemoved(viewer: Author | null, post: Pick<Post, 'authorId'>): boolean {
   return viewer !== null && (post.authorId === viewer.userId || isModerator(viewer));
+}
+
+/**
+ * Whether a thread event is for `viewer`: every event is, but those of a hidden post, which go either
+ * to the viewers who still read it ({@link maySeeRemoved}) or to the others (ThreadEventMessage.audience).
+ * It reads only the event and the viewer's standing, so deciding costs a watcher no statement.
+ */
+export function isEventFor(viewer: Author | null, event: Pick<ThreadEventMessage, 'audience' | 'authorId'>): boolean {
+  if (event.audience === undefined || event.authorId === undefined) return true;
+  return (event.audience === 'readers') === maySeeRemoved(viewer, { authorId: event.authorId });
 }
 
 function refusal<A extends Action>(viewer: Author, action: A, target: TargetOf<A>): string | null {

@@ -6,6 +6,8 @@ import { BadUserInputError } from '../errors/index.js';
 import { postSelect, toPost, type PostRow } from '../db/rows.js';
 import { postNotFound, threadIdOf } from './post-rows.js';
 import { attachTags, detachTags } from './tags.js';
+import type { ThreadChange } from '../realtime/outbox.js';
+import type { EventAudience } from '../realtime/topics.js';
 import type { Announce } from './thread-write.js';
 
 /** The column that ties the posts under a post of each kind to it (a reply has none under it). */
@@ -39,7 +41,7 @@ export async function lockLineage(m: Transaction, rowId: number, kind?: PostKind
  * Soft-deletes a post with everything under it (a question's answers and replies, an answer's
  * replies) that is not deleted yet. Counters, tag counts and the authors' reputation drop by what
  * leaves; an accepted answer that leaves is unaccepted. `hidden`: members' flags took it, until a
- * moderator resolves them.
+ * moderator resolves them; its author and moderators still read it, so its POST_DELETED is not theirs.
  */
 export async function removePost(m: Transaction, announce: Announce, post: Post, hidden = false): Promise<void> {
   const postId = post.rowId;
@@ -64,7 +66,17 @@ export async function removePost(m: Transaction, announce: Announce, post: Post,
   if (post instanceof Reply) {
     await m.query('UPDATE post SET reply_count = reply_count - 1 WHERE id = $1', [post.answerId]);
   }
-  await announce.record(threadIdOf(post), { kind: 'POST_DELETED', postId, postKind: post.kind });
+  await announce.record(threadIdOf(post), deletionOf(post, hidden ? 'others' : undefined));
+}
+
+/**
+ * The POST_DELETED of `post`: for every watcher or, for a hidden post, for `audience` only: `others`,
+ * everyone but those who still read it (its author and moderators), `readers`, them alone (see
+ * ThreadEventMessage.audience).
+ */
+export function deletionOf(post: Post, audience?: EventAudience): ThreadChange {
+  const change: ThreadChange = { kind: 'POST_DELETED', postId: post.rowId, postKind: post.kind };
+  return audience === undefined ? change : { ...change, audience, authorId: post.authorId };
 }
 
 /**
@@ -103,6 +115,8 @@ export async function restorePost(m: Transaction, announce: Announce, lineage: L
   if (post instanceof Reply) {
     await m.query('UPDATE post SET reply_count = reply_count + 1 WHERE id = $1', [post.answerId]);
   }
+  // Every watcher's, a hidden post's too: its readers may have loaded the thread while it was hidden,
+  // and thread pages list it to no one then.
   await announce.record(threadIdOf(post), { kind: 'POST_RESTORED', postId: post.rowId, postKind: post.kind });
   return Object.assign(post, { deletedAt: null, hiddenAt: null });
 }

@@ -205,7 +205,7 @@ export type ThreadEventKind =
   | 'ANSWER_ADDED'
   /** An answer is no longer the accepted one (unaccepted, another one accepted, or deleted); `post` is that answer, null when deleted. */
   | 'ANSWER_UNACCEPTED'
-  /** A post was deleted, with everything under it; `post` is null. */
+  /** A post was deleted, with everything under it; `post` is null. A post hidden by flags is deleted for every watcher but its author and moderators, who still read it: for them, when a flag on it is found helpful. */
   | 'POST_DELETED'
   /** A post was edited; fetch `post` for its new body. */
   | 'POST_EDITED'

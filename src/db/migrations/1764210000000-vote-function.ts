@@ -1,20 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * A vote in one call. Its transaction took seven round trips to PostgreSQL (BEGIN, the locks, the
- * vote, its event, COMMIT…), each a wake-up of two processes that cost more than the statements;
- * `cast_vote` runs the same statements, in the same order and under the same locks, in one. Each of
- * its statements reads a fresh snapshot, as separate statements did, so the previous vote it reads
- * is the one its locks keep.
- *
- * `record_thread_events` numbers a thread's changes into the outbox, for `cast_vote` and for the
- * writes still made statement by statement (src/realtime/outbox.ts).
- */
-export class VoteFunction1764210000000 implements MigrationInterface {
-  name = 'VoteFunction1764210000000';
-
-  async up(db: QueryRunner): Promise<void> {
-    await db.query(`
+/** `record_thread_events` as this migration makes it (a later one replaces it, and puts it back when undone). */
+export const recordThreadEvents = `
       -- Numbering updates the question row, so it waits for (and then excludes) every other writer of
       -- the thread until commit: numbers follow commit order.
       CREATE FUNCTION record_thread_events(thread integer, kinds text[], post_ids integer[], post_kinds text[],
@@ -33,7 +20,24 @@ export class VoteFunction1764210000000 implements MigrationInterface {
           RETURNING *;
       END
       $$;
+`;
 
+/**
+ * A vote in one call. Its transaction took seven round trips to PostgreSQL (BEGIN, the locks, the
+ * vote, its event, COMMIT…), each a wake-up of two processes that cost more than the statements;
+ * `cast_vote` runs the same statements, in the same order and under the same locks, in one. Each of
+ * its statements reads a fresh snapshot, as separate statements did, so the previous vote it reads
+ * is the one its locks keep.
+ *
+ * `record_thread_events` numbers a thread's changes into the outbox, for `cast_vote` and for the
+ * writes still made statement by statement (src/realtime/outbox.ts).
+ */
+export class VoteFunction1764210000000 implements MigrationInterface {
+  name = 'VoteFunction1764210000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      ${recordThreadEvents}
       -- Sets voter's vote on a live post of target_kind (choice 1, -1, or 0 to retract) and moves the
       -- post's score and its author's reputation by the change; gives the post as it is after, and the
       -- SCORE_CHANGED event when the score moved. No row when there is no such post. Whether the voter
