@@ -11,6 +11,7 @@ import {
   FlagPostDocument,
   FlagsDocument,
   LockQuestionDocument,
+  MarkNotificationsReadDocument,
   ModeratedQuestionDocument,
   ModerationLogDocument,
   NodeDocument,
@@ -371,6 +372,33 @@ describe('notifications', () => {
     expect(notified.data?.notifications.nodes[0]).toMatchObject({ kind: 'MODERATION', post: { id: answerId } });
     expect((await server.gql(NodeDocument, { id: answerId }, members[0].token)).data?.node).toBeNull();
   });
+
+  it('should notify the author whose question a moderator locked, and whose post one restored or deleted on a flag', async () => {
+    const questionId = await ask();
+    const answerId = await answer(questionId);
+    /** The user's newest unread notification, or null; all of theirs are read after. */
+    const news = async (user: User) => {
+      const { data } = await server.gql(NotificationsDocument, { first: 1, unreadOnly: true }, user.token);
+      await server.gql(MarkNotificationsReadDocument, { all: true }, user.token);
+      return data?.notifications.nodes[0] ?? null;
+    };
+    await Promise.all([news(asker), news(answerer)]);
+    await server.gql(LockQuestionDocument, { questionId, locked: true }, moderator.token);
+    expect(await news(asker)).toMatchObject({ kind: 'MODERATION', post: { id: questionId } });
+    await server.gql(LockQuestionDocument, { questionId, locked: false }, moderator.token);
+    expect(await news(asker)).toBeNull();
+    await server.gql(DeletePostDocument, { id: answerId }, answerer.token);
+    expect(await news(answerer)).toBeNull();
+    await server.gql(UndeletePostDocument, { id: answerId }, moderator.token);
+    expect(await news(answerer)).toMatchObject({ kind: 'MODERATION', post: { id: answerId } });
+    const flagged = await server.gql(
+      FlagPostDocument,
+      { input: { postId: answerId, reason: 'OFF_TOPIC' } },
+      members[5].token,
+    );
+    await server.gql(ResolveFlagDocument, { id: flagged.data!.flagPost.id, helpful: true }, moderator.token);
+    expect(await news(answerer)).toMatchObject({ kind: 'MODERATION', post: { id: answerId } });
+  });
 });
 
 describe('watchers', () => {
@@ -390,6 +418,8 @@ describe('watchers', () => {
       await server.gql(LockQuestionDocument, { questionId, locked: true }, moderator.token);
       await server.gql(LockQuestionDocument, { questionId, locked: false }, moderator.token);
       await server.gql(DeletePostDocument, { id: answerId }, answerer.token);
+      // Each event serves its post as it is when sent: the deletion must go out before the undeletion.
+      await events.next(5);
       await server.gql(UndeletePostDocument, { id: answerId }, moderator.token);
       const pushed = await events.next(6);
       expect(
@@ -403,6 +433,13 @@ describe('watchers', () => {
         ['POST_RESTORED', answerId],
       ]);
       events.stop();
+      // From the outbox, after the first of them, the rest again (each post as it is now).
+      const replayed = await watch(client, ThreadEventsDocument, {
+        questionId,
+        after: pushed[0].data!.threadEvents.cursor,
+      }).next(5);
+      const withoutPost = (result: (typeof pushed)[number]) => ({ ...result.data?.threadEvents, post: undefined });
+      expect(replayed.map(withoutPost)).toEqual(pushed.slice(1).map(withoutPost));
     } finally {
       await client.dispose();
     }
