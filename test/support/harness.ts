@@ -50,6 +50,25 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 let userCounter = 0;
 
+/** The Authorization header that signs a request in with `token`; none without one. */
+export function bearer(token?: string): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** POSTs `body` (sent as is when a string) to a GraphQL `endpoint` and gives what a client sees of it. */
+export async function postGraphql(
+  endpoint: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response<unknown>> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { ...((await response.json()) as ExecutionResult), status: response.status };
+}
+
 /** A database of our own on the test PostgreSQL. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `thread_test_${randomBytes(6).toString('hex')}`;
@@ -115,19 +134,9 @@ export async function startTestServer(options: ServeOptions = {}): Promise<TestS
   const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
   const { url, app, close } = await serve(db, options);
   const { services } = app;
-  const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Response<unknown>> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { ...((await response.json()) as ExecutionResult), status: response.status };
-  };
+  const post = (body: unknown, headers?: Record<string, string>) => postGraphql(`${url}/graphql`, body, headers);
   const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string) =>
-    (await post(
-      { query: print(document), variables },
-      token ? { authorization: `Bearer ${token}` } : {},
-    )) as Response<T>;
+    (await post({ query: print(document), variables }, bearer(token))) as Response<T>;
   return {
     url,
     db,
