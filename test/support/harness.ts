@@ -131,7 +131,13 @@ export async function serve(
 export async function startTestServer(options: ServeOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const sql: string[] = [];
-  const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
+  const db = await openDatabase({
+    url: database.url,
+    onQuery: (statement) => sql.push(statement),
+    // A burst of writes to one thread queues for the pool; on a loaded machine (CI runs two suites on
+    // two cores) the last ones can wait past a deployment's 10 s, and no test is about that wait.
+    connectionTimeoutMs: 60_000,
+  });
   const { url, app, close } = await serve(db, options);
   const { services } = app;
   const post = (body: unknown, headers?: Record<string, string>) => postGraphql(`${url}/graphql`, body, headers);
