@@ -62,11 +62,6 @@ async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | n
   }
 }
 
-/** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
-function closeSlowConsumer(socket: WebSocket): void {
-  socket.close(1008, 'Slow consumer: messages were not read in time');
-}
-
 /**
  * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
  * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
@@ -77,6 +72,7 @@ function sendBounded(
   message: Buffer,
   limits: SocketLimits,
   write: (write: () => void) => void,
+  closeSlowConsumer: (socket: WebSocket) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) =>
     write(() => {
@@ -108,6 +104,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     perMessageDeflate: false,
   });
   const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
+  /** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
+  const closeSlowConsumer = (socket: WebSocket) => {
+    if (socket.readyState === socket.OPEN) socketLog.tooSlow(socket);
+    socket.close(1008, 'Slow consumer: messages were not read in time');
+  };
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
   const write = slicedWrites();
@@ -173,7 +174,10 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
+        outlets.set(context, {
+          id,
+          send: (message) => sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer),
+        });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),

@@ -10,6 +10,7 @@ import type { SocketLimits } from '../../src/http/transport-limits.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
+import type { Log } from '../../src/log.js';
 
 /** A GraphQL response as a client sees it, with the HTTP status. */
 export type Response<T> = ExecutionResult<T> & { status: number };
@@ -101,6 +102,8 @@ export interface ServeOptions {
   limits?: 'test' | 'default';
   /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
   pageCacheBytes?: number;
+  /** Where the server logs. @default silent */
+  log?: Log;
 }
 
 /**
@@ -123,6 +126,7 @@ export async function serve(
     socketLimits: options.socketLimits,
     persistedQueries: { redisUrl: options.redisUrl },
     pageCacheBytes: options.pageCacheBytes,
+    log: options.log,
   });
   return { ...running, server: { url: running.url } };
 }
