@@ -7,6 +7,7 @@ import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { SocketLimits } from '../../src/http/transport-limits.js';
+import type { TrustedDocuments } from '../../src/http/trusted-documents.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
@@ -82,6 +83,8 @@ export interface ServeOptions {
   limits?: 'test' | 'default';
   /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
   pageCacheBytes?: number;
+  /** The only documents served (see src/http/trusted-documents.ts). @default any */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -104,6 +107,7 @@ export async function serve(
     socketLimits: options.socketLimits,
     persistedQueries: { redisUrl: options.redisUrl },
     pageCacheBytes: options.pageCacheBytes,
+    trustedDocuments: options.trustedDocuments,
   });
   return { ...running, server: { url: running.url } };
 }
