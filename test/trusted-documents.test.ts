@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ThreadEventsDocument, ThreadPageDocument, VoteDocument } from '../schema/trusted-documents/graphql.js';
+import {
+  ThreadEventsDocument,
+  ThreadPageDocument,
+  ThreadViewDocument,
+  VoteDocument,
+} from '../schema/trusted-documents/graphql.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { loadTrustedDocuments } from '../src/http/trusted-documents.js';
 import { sha256 } from '../src/http/persisted-queries.js';
@@ -104,6 +109,21 @@ describe('trusted documents over HTTP', () => {
       expect(await send(method, { extensions: { persistedQuery }, variables: { id: questionId } })).toEqual(expected);
     },
   );
+
+  it("should let the page cache keep a thread page named by its id, as it would the page's text", async () => {
+    const { url } = await serve(open.db, {
+      trustedDocuments: loadTrustedDocuments(manifestPath),
+      pageCacheBytes: 1 << 20,
+    });
+    const target = new URL('/graphql', url);
+    target.searchParams.set('documentId', idOf(ThreadViewDocument));
+    target.searchParams.set('variables', JSON.stringify({ id: questionId }));
+    const reads = [await fetch(target), await fetch(target)];
+    expect(reads.map((read) => [read.status, read.headers.get('x-page-cache')])).toEqual([
+      [200, 'miss'],
+      [200, 'hit'],
+    ]);
+  });
 
   it('should run the full text of a trusted document', async () => {
     const query = manifest[idOf(ThreadPageDocument)];
