@@ -46,7 +46,7 @@ export interface AppOptions extends AssemblyOptions {
   persistedQueries?: PersistedQueryOptions;
   /**
    * The only documents served, over HTTP, WebSocket and Server-Sent Events, named by id or sent in
-   * full (see {@link trustedDocumentsOnly}); automatic persisted queries and GraphiQL are then off.
+   * full (see src/http/trusted-documents.ts); automatic persisted queries and GraphiQL are then off.
    * @default undefined: any document
    */
   trustedDocuments?: TrustedDocuments;
