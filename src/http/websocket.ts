@@ -14,6 +14,7 @@ import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
 import { logSockets } from './socket-log.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
 export interface WebSocketOptions {
@@ -30,6 +31,11 @@ export interface WebSocketOptions {
   clientIpOf(request: IncomingMessage): string;
   /** Where connections and operations are logged (see logSockets). */
   log: Log;
+  /**
+   * The only documents a `subscribe` may run, named by `documentId` or `extensions.persistedQuery`
+   * (with `query: ""`, which graphql-ws requires) or sent in full. @default any
+   */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -145,7 +151,9 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           );
           return errors;
         };
-        const checked = documentOf(payload.query);
+        const source = options.trustedDocuments?.sourceOf(payload) ?? payload.query;
+        if (typeof source !== 'string') return refuse([source]);
+        const checked = documentOf(source);
         if ('errors' in checked) return refuse(checked.errors);
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;

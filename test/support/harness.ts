@@ -7,6 +7,7 @@ import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { SocketLimits } from '../../src/http/transport-limits.js';
+import type { TrustedDocuments } from '../../src/http/trusted-documents.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
@@ -104,6 +105,8 @@ export interface ServeOptions {
   pageCacheBytes?: number;
   /** Where the server logs. @default silent */
   log?: Log;
+  /** The only documents served (see src/http/trusted-documents.ts). @default any */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function serve(
     persistedQueries: { redisUrl: options.redisUrl },
     pageCacheBytes: options.pageCacheBytes,
     log: options.log,
+    trustedDocuments: options.trustedDocuments,
   });
   return { ...running, server: { url: running.url } };
 }
