@@ -1,31 +1,24 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { describedEnum } from '../src/described-enum.js';
 import { toGlobalId } from '../src/ids.js';
 import { Node } from './node.js';
 
-export enum NotificationKind {
-  MENTION = 'MENTION',
-  ANSWER_TO_YOUR_QUESTION = 'ANSWER_TO_YOUR_QUESTION',
-  REPLY_TO_YOUR_ANSWER = 'REPLY_TO_YOUR_ANSWER',
-  ACTIVITY_ON_FOLLOWED_QUESTION = 'ACTIVITY_ON_FOLLOWED_QUESTION',
-  ANSWER_ACCEPTED = 'ANSWER_ACCEPTED',
-  MODERATION = 'MODERATION',
-}
-registerEnumType(NotificationKind, {
-  name: 'NotificationKind',
-  description:
-    'Why a post concerns you. A post gives you at most one notification: when several kinds apply, the first ' +
+export const NotificationKind = describedEnum(
+  'NotificationKind',
+  'Why a post concerns you. A post gives you at most one notification: when several kinds apply, the first ' +
     'of MENTION, REPLY_TO_YOUR_ANSWER, ANSWER_TO_YOUR_QUESTION, ACTIVITY_ON_FOLLOWED_QUESTION. Your own posts ' +
     'never notify you.',
-  valuesConfig: {
-    MENTION: { description: 'The post names you as @username (also when an edit adds the mention).' },
-    REPLY_TO_YOUR_ANSWER: { description: 'A reply under one of your answers.' },
-    ANSWER_TO_YOUR_QUESTION: { description: 'An answer to one of your questions.' },
-    ACTIVITY_ON_FOLLOWED_QUESTION: { description: 'An answer or reply in a thread you follow.' },
-    ANSWER_ACCEPTED: { description: 'Your answer was accepted.' },
-    MODERATION: { description: 'A moderator closed, locked, deleted or restored your post.' },
+  {
+    MENTION: 'The post names you as @username (also when an edit adds the mention).',
+    ANSWER_TO_YOUR_QUESTION: 'An answer to one of your questions.',
+    REPLY_TO_YOUR_ANSWER: 'A reply under one of your answers.',
+    ACTIVITY_ON_FOLLOWED_QUESTION: 'An answer or reply in a thread you follow.',
+    ANSWER_ACCEPTED: 'Your answer was accepted.',
+    MODERATION: 'A moderator closed, locked, deleted or restored your post.',
   },
-});
+);
+export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 
 @Entity('notification')
 @ObjectType('Notification', { implements: Node, description: 'A post that concerns you.' })

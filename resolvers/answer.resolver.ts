@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Resolver, Root } from 'type-graphql';
 import { Answer } from '../entities/answer.entity.js';
 import { Question } from '../entities/question.entity.js';
 import { requireViewer } from '../src/auth/require.js';
@@ -7,14 +7,7 @@ import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
 import { replyOrdering } from '../src/loaders/orderings.js';
 import { may } from '../src/services/policy.js';
-import {
-  afterDescription,
-  beforeDescription,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-  shortItemsPageSize,
-} from './args.js';
+import { type ConnectionArgs, ShortPageArgsType } from './args.js';
 import { fresh } from './post.resolver.js';
 import { ReplyConnection } from './types/connections.js';
 import { PostAnswerInput } from './types/inputs.js';
@@ -44,15 +37,12 @@ export class AnswerResolver {
   @FieldResolver(() => ReplyConnection, { description: 'Its replies that are not deleted, oldest first.' })
   async replies(
     @Root() answer: Answer,
-    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => ShortPageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof ReplyConnection>> {
     const page = await ctx.loaders.repliesOfAnswer.load({
-      ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
+      ...args.page(info),
       parentId: answer.rowId,
       ordering: replyOrdering,
       totalCount: answer.replyCount,

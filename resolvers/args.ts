@@ -1,4 +1,5 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
+import { ArgsType, Field, Int } from 'type-graphql';
 import type { PageArgs } from '../src/loaders/pagination.js';
 import { checkCursor, checkFirst } from '../src/loaders/pagination.js';
 import { BadUserInputError } from '../src/errors/index.js';
@@ -63,19 +64,54 @@ export function pageArgs(
   };
 }
 
-export const firstDescription =
+const firstDescription =
   'How many items to return from the start or after `after`, 1-100; outside that, BAD_USER_INPUT (rule range).';
-/** The options of a connection's `first` argument, defaulting to `pageSize`. */
-export function firstOptions(pageSize: number): { nullable: true; defaultValue: number; description: string } {
-  return { nullable: true, defaultValue: pageSize, description: firstDescription };
-}
-
-export const afterDescription =
+const afterDescription =
   'Return the items after this cursor (the endCursor of the previous page). A cursor of another list or ' +
   'order gives BAD_USER_INPUT (rule cursor).';
-export const lastDescription =
+const lastDescription =
   'How many items to return from the end or before `before`, in the list order, 1-100; outside that, ' +
   'BAD_USER_INPUT (rule range). With `first` or `after`: BAD_USER_INPUT (rule exclusive).';
-export const beforeDescription =
+const beforeDescription =
   'Return the items just before this cursor (the startCursor of the page after), in the list order. A ' +
   'cursor of another list or order gives BAD_USER_INPUT (rule cursor).';
+
+/** A connection's arguments as the schema declares them, and the page they ask for. */
+export interface ConnectionArgs {
+  first: number | null;
+  after: string | null | undefined;
+  last: number | null | undefined;
+  before: string | null | undefined;
+  /** The page asked for, parsed as `pageArgs` says; `info` tells whether the query wrote `first`. */
+  page(info: BackwardArgs['info']): PageArgs;
+}
+
+/** The arguments of a connection whose `first` defaults to `pageSize`: one class per page size. */
+function connectionArgsOf(pageSize: number): new () => ConnectionArgs {
+  @ArgsType()
+  class PageSizeArgs implements ConnectionArgs {
+    // Declared last to first: the order in which the schema has always served them (type-graphql
+    // lists a method's separate @Arg parameters that way), so introspection stays as it was.
+    @Field(() => String, { nullable: true, description: beforeDescription })
+    before: string | null | undefined;
+
+    @Field(() => Int, { nullable: true, description: lastDescription })
+    last: number | null | undefined;
+
+    @Field(() => String, { nullable: true, description: afterDescription })
+    after: string | null | undefined;
+
+    @Field(() => Int, { nullable: true, defaultValue: pageSize, description: firstDescription })
+    first: number | null;
+
+    page(info: BackwardArgs['info']): PageArgs {
+      return pageArgs(this.first, this.after, pageSize, { last: this.last, before: this.before, info });
+    }
+  }
+  return PageSizeArgs;
+}
+
+/** `first`, `after`, `last`, `before` of a connection of `defaultPageSize` items. */
+export const PageArgsType = connectionArgsOf(defaultPageSize);
+/** `first`, `after`, `last`, `before` of a connection of `shortItemsPageSize` short items. */
+export const ShortPageArgsType = connectionArgsOf(shortItemsPageSize);

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Flag } from '../entities/flag.entity.js';
 import { FlagStatus } from '../entities/moderation-enums.js';
 import { Post } from '../entities/post.entity.js';
@@ -8,14 +8,7 @@ import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf, rowIdOf } from '../src/ids.js';
 import { authorize } from '../src/services/policy.js';
-import {
-  afterDescription,
-  beforeDescription,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-  shortItemsPageSize,
-} from './args.js';
+import { type ConnectionArgs, ShortPageArgsType } from './args.js';
 import { fresh } from './post.resolver.js';
 import { FlagConnection } from './types/connections.js';
 import { FlagPostInput } from './types/moderation-inputs.js';
@@ -43,19 +36,15 @@ export class FlagResolver {
       'UNAUTHENTICATED without a token.',
   })
   async flags(
-    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => ShortPageArgsType) args: ConnectionArgs,
     @Arg('status', () => FlagStatus, { nullable: true, defaultValue: FlagStatus.OPEN, description: 'Which flags.' })
     status: FlagStatus,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof FlagConnection>> {
     authorize(ctx.viewer, 'moderate', {});
-    const page = pageArgs(first, after, shortItemsPageSize, { last, before, info });
-    const args = { ...page, status: status ?? FlagStatus.OPEN };
-    return new FlagConnection(await ctx.loaders.flags(args));
+    const asked = { ...args.page(info), status: status ?? FlagStatus.OPEN };
+    return new FlagConnection(await ctx.loaders.flags(asked));
   }
 
   @Mutation(() => Flag, {

@@ -1,18 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { ModerationAction } from '../entities/moderation-action.entity.js';
 import { Post } from '../entities/post.entity.js';
 import { User } from '../entities/user.entity.js';
 import type { Context } from '../src/context.js';
 import { authorize } from '../src/services/policy.js';
-import {
-  afterDescription,
-  beforeDescription,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-  shortItemsPageSize,
-} from './args.js';
+import { type ConnectionArgs, ShortPageArgsType } from './args.js';
 import { ModerationActionConnection } from './types/connections.js';
 
 @Resolver(() => ModerationAction)
@@ -38,15 +31,11 @@ export class ModerationActionResolver {
       'without a token.',
   })
   async moderationLog(
-    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => ShortPageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof ModerationActionConnection>> {
     authorize(ctx.viewer, 'moderate', {});
-    const page = pageArgs(first, after, shortItemsPageSize, { last, before, info });
-    return new ModerationActionConnection(await ctx.loaders.moderationLog(page));
+    return new ModerationActionConnection(await ctx.loaders.moderationLog(args.page(info)));
   }
 }

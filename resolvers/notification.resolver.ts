@@ -1,18 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Notification } from '../entities/notification.entity.js';
 import { Post } from '../entities/post.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { rowIdOf } from '../src/ids.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-} from './args.js';
+import { type ConnectionArgs, PageArgsType } from './args.js';
 import { NotificationConnection } from './types/connections.js';
 
 @Resolver(() => Notification)
@@ -23,10 +16,7 @@ export class NotificationResolver {
       'newest first. Needs a token (UNAUTHENTICATED).',
   })
   async notifications(
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Arg('unreadOnly', () => Boolean, { nullable: true, defaultValue: false, description: 'Only unread ones.' })
     unreadOnly: boolean | null,
     @Info() info: GraphQLResolveInfo,
@@ -34,7 +24,7 @@ export class NotificationResolver {
   ): Promise<InstanceType<typeof NotificationConnection>> {
     const { userId } = requireViewer(ctx.viewer);
     const page = await ctx.loaders.notifications(userId, {
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      ...args.page(info),
       unreadOnly: !!unreadOnly,
     });
     return new NotificationConnection(page);

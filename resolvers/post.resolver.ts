@@ -1,19 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
 import { Post } from '../entities/post.entity.js';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { postRefOf } from '../src/ids.js';
 import { may } from '../src/services/policy.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-} from './args.js';
+import { type ConnectionArgs, PageArgsType } from './args.js';
 import { PostRevisionConnection } from './types/connections.js';
 import { VoteValue } from './types/enums.js';
 import { EditPostInput, VoteInput } from './types/inputs.js';
@@ -73,15 +66,12 @@ export class PostResolver {
   })
   async revisions(
     @Root() post: Post,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostRevisionConnection>> {
     const page = await ctx.loaders.revisionsOfPost.load({
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      ...args.page(info),
       postId: post.rowId,
       totalCount: post.revisionCount,
     });

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Answer } from '../entities/answer.entity.js';
 import { Question } from '../entities/question.entity.js';
 import { Tag } from '../entities/tag.entity.js';
@@ -10,15 +10,7 @@ import { may } from '../src/services/policy.js';
 import { checkText } from '../src/services/rules.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import type { Ordering, PageArgs } from '../src/loaders/pagination.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-  shortItemsPageSize,
-} from './args.js';
+import { type ConnectionArgs, defaultPageSize, pageArgs, PageArgsType, shortItemsPageSize } from './args.js';
 import { fresh } from './post.resolver.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { AnswerOrder, QuestionOrder } from './types/enums.js';
@@ -46,10 +38,7 @@ export class QuestionResolver {
 
   @Query(() => QuestionConnection, { description: 'Questions that are not deleted, optionally of one tag.' })
   async questions(
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Arg('tag', () => String, {
       nullable: true,
       description: 'Only questions with this tag (any case); an unknown tag gives an empty page.',
@@ -64,14 +53,11 @@ export class QuestionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = {
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
-      order: order ?? QuestionOrder.ACTIVE,
-    };
-    if (tag == null) return new QuestionConnection(await ctx.loaders.questions(args));
+    const asked = { ...args.page(info), order: order ?? QuestionOrder.ACTIVE };
+    if (tag == null) return new QuestionConnection(await ctx.loaders.questions(asked));
     const found = await ctx.loaders.tagByName.load(checkText('tag', tag).trim().toLowerCase());
     const page = found
-      ? await ctx.loaders.questions({ ...args, tagId: found.rowId })
+      ? await ctx.loaders.questions({ ...asked, tagId: found.rowId })
       : { edges: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 };
     return new QuestionConnection(page);
   }
@@ -130,10 +116,7 @@ export class QuestionResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Its answers that are not deleted.' })
   async answers(
     @Root() question: Question,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Arg('orderBy', () => AnswerOrder, {
       nullable: true,
       defaultValue: AnswerOrder.TOP,
@@ -144,7 +127,7 @@ export class QuestionResolver {
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfQuestion.load({
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      ...args.page(info),
       parentId: question.rowId,
       ordering: answerOrderings[order ?? AnswerOrder.TOP],
       totalCount: question.answerCount,

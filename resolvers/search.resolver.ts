@@ -1,14 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import type { Context } from '../src/context.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-} from './args.js';
+import { type ConnectionArgs, PageArgsType } from './args.js';
 import { PostConnection } from './types/search.js';
 
 /** Full-text search over every question, answer and reply. */
@@ -28,15 +21,10 @@ export class SearchResolver {
         'Stop words and punctuation alone give an empty result.',
     })
     query: string,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof PostConnection>> {
-    return new PostConnection(
-      await ctx.loaders.search({ ...pageArgs(first, after, defaultPageSize, { last, before, info }), query }),
-    );
+    return new PostConnection(await ctx.loaders.search({ ...args.page(info), query }));
   }
 }

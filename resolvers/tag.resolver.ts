@@ -1,17 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { Tag } from '../entities/tag.entity.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-  shortItemsPageSize,
-} from './args.js';
+import { type ConnectionArgs, PageArgsType, ShortPageArgsType } from './args.js';
 import { QuestionConnection, TagConnection } from './types/connections.js';
 import { QuestionOrder } from './types/enums.js';
 
@@ -27,10 +19,7 @@ export class TagResolver {
 
   @Query(() => TagConnection, { description: 'Tags in use, most used first; `prefix` narrows them for autocomplete.' })
   async tags(
-    @Arg('first', () => Int, firstOptions(shortItemsPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => ShortPageArgsType) args: ConnectionArgs,
     @Arg('prefix', () => String, { nullable: true, description: 'Only tags whose name starts with it.' })
     prefix: string | null,
     @Info() info: GraphQLResolveInfo,
@@ -38,7 +27,7 @@ export class TagResolver {
   ): Promise<InstanceType<typeof TagConnection>> {
     return new TagConnection(
       await ctx.loaders.tags({
-        ...pageArgs(first, after, shortItemsPageSize, { last, before, info }),
+        ...args.page(info),
         prefix: prefix == null ? undefined : checkText('prefix', prefix),
       }),
     );
@@ -47,10 +36,7 @@ export class TagResolver {
   @FieldResolver(() => QuestionConnection, { description: 'The questions carrying this tag.' })
   async questions(
     @Root() tag: Tag,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Arg('orderBy', () => QuestionOrder, {
       nullable: true,
       defaultValue: QuestionOrder.ACTIVE,
@@ -60,11 +46,7 @@ export class TagResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
-    const args = {
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
-      order: order ?? QuestionOrder.ACTIVE,
-      tagId: tag.rowId,
-    };
-    return new QuestionConnection(await ctx.loaders.questions(args));
+    const asked = { ...args.page(info), order: order ?? QuestionOrder.ACTIVE, tagId: tag.rowId };
+    return new QuestionConnection(await ctx.loaders.questions(asked));
   }
 }

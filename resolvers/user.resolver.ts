@@ -1,18 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from '../entities/user.entity.js';
 import { requireViewer } from '../src/auth/require.js';
 import type { Context } from '../src/context.js';
 import { checkText } from '../src/services/rules.js';
 import { authoredOrdering } from '../src/loaders/orderings.js';
-import {
-  afterDescription,
-  beforeDescription,
-  defaultPageSize,
-  firstOptions,
-  lastDescription,
-  pageArgs,
-} from './args.js';
+import { type ConnectionArgs, PageArgsType } from './args.js';
 import { AuthPayload } from './types/auth-payload.js';
 import { AnswerConnection, QuestionConnection } from './types/connections.js';
 import { LogInInput, SignUpInput } from './types/inputs.js';
@@ -35,15 +28,12 @@ export class UserResolver {
   @FieldResolver(() => QuestionConnection, { description: 'Questions this user asked, newest first.' })
   async questions(
     @Root() user: User,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof QuestionConnection>> {
     const page = await ctx.loaders.questionsOfAuthor.load({
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      ...args.page(info),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`question:${user.rowId}`),
@@ -54,15 +44,12 @@ export class UserResolver {
   @FieldResolver(() => AnswerConnection, { description: 'Answers this user wrote, newest first.' })
   async answers(
     @Root() user: User,
-    @Arg('first', () => Int, firstOptions(defaultPageSize)) first: number,
-    @Arg('after', () => String, { nullable: true, description: afterDescription }) after: string | null,
-    @Arg('last', () => Int, { nullable: true, description: lastDescription }) last: number | null,
-    @Arg('before', () => String, { nullable: true, description: beforeDescription }) before: string | null,
+    @Args(() => PageArgsType) args: ConnectionArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() ctx: Context,
   ): Promise<InstanceType<typeof AnswerConnection>> {
     const page = await ctx.loaders.answersOfAuthor.load({
-      ...pageArgs(first, after, defaultPageSize, { last, before, info }),
+      ...args.page(info),
       parentId: user.rowId,
       ordering: authoredOrdering,
       totalCount: () => ctx.loaders.authoredCount.load(`answer:${user.rowId}`),

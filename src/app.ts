@@ -7,6 +7,7 @@ import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
 import type { PersistedQueryOptions } from './http/persisted-queries.js';
 import { pageCache } from './http/page-cache.js';
+import type { TrustedDocuments } from './http/trusted-documents.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
@@ -43,6 +44,12 @@ export interface AppOptions extends AssemblyOptions {
   log?: Log;
   /** Where automatic persisted queries are kept. @default in this process's memory */
   persistedQueries?: PersistedQueryOptions;
+  /**
+   * The only documents served, over HTTP, WebSocket and Server-Sent Events, named by id or sent in
+   * full (see src/http/trusted-documents.ts); automatic persisted queries and GraphiQL are then off.
+   * @default undefined: any document
+   */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** A listening app. */
@@ -82,7 +89,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rateLimits: app.rateLimits,
     nodeEnv,
     queryLimits: documentLimits,
-    persistedQueries: options.persistedQueries,
+    persistedQueries: options.trustedDocuments ? false : options.persistedQueries,
   });
   let stopping = false;
   const stream = serveEventStream({ app, schema, log, limits, nodeEnv, queryLimits: documentLimits });
@@ -96,6 +103,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
     corsOrigins: options.corsOrigins,
+    trustedDocuments: options.trustedDocuments,
     pageCache: pageCache({ schema, db: app.db, rateLimits: app.rateLimits, maxBytes: options.pageCacheBytes ?? 0 }),
   });
   httpServer.on('request', web);
@@ -125,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queryLimits: documentLimits,
     clientIpOf: clientIpOf(web),
     log,
+    trustedDocuments: options.trustedDocuments,
   });
   const close = async () => {
     stopping = true;

@@ -1,5 +1,6 @@
 import { limitsFromEnv, type QueryLimits } from './http/limits.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
+import { loadTrustedDocuments, type TrustedDocuments } from './http/trusted-documents.js';
 
 /** Runtime settings, read once from the environment. */
 export interface Config {
@@ -81,6 +82,11 @@ export interface Config {
   nodeEnv: string;
   /** How long an automatic persisted query stays registered, in seconds; 0: until evicted. @default 86400 */
   persistedQueryTtlSeconds: number;
+  /**
+   * `TRUSTED_DOCUMENTS`: the manifest (codegen's `persisted-documents.json`) whose documents are
+   * the only ones served, by id or text. @default undefined: any document, and automatic persisted queries
+   */
+  trustedDocuments: TrustedDocuments | undefined;
   /** ADMIN_USERNAMES: the accounts that are ADMIN, at sign-up and at every start (a comma list). @default none */
   adminUsernames: string[];
   /** FLAGS_TO_HIDE: open SPAM or RUDE flags from distinct members that hide a post (at least 1). @default 3 */
@@ -129,6 +135,15 @@ function corsOriginsFrom(value: string | undefined): '*' | string[] {
   const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
   if (bad !== undefined) throw new ConfigError(`CORS_ORIGINS must list origins like https://app.example, got "${bad}"`);
   return origins;
+}
+
+function trustedDocumentsFrom(path: string | undefined): TrustedDocuments | undefined {
+  if (path === undefined || path === '') return undefined;
+  try {
+    return loadTrustedDocuments(path);
+  } catch (error) {
+    throw new ConfigError(`TRUSTED_DOCUMENTS: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** In production the demo comes only when asked for, and never with the password the README publishes. */
@@ -192,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryLimits: limitsFromEnv(env),
     nodeEnv,
     persistedQueryTtlSeconds: intFrom(env.APQ_TTL_SECONDS, 86_400, 'APQ_TTL_SECONDS'),
+    trustedDocuments: trustedDocumentsFrom(env.TRUSTED_DOCUMENTS),
     adminUsernames: (env.ADMIN_USERNAMES ?? '')
       .split(',')
       .map((name) => name.trim())

@@ -56,13 +56,16 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
       keyPrefix: config.rateLimitPrefix,
       ttlSeconds: config.persistedQueryTtlSeconds,
     },
+    trustedDocuments: config.trustedDocuments,
     adminUsernames: config.adminUsernames,
     flagsToHide: config.flagsToHide,
     corsOrigins: config.corsOrigins,
     pageCacheBytes: config.pageCacheBytes,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
-  if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
+  if (cluster.isPrimary) {
+    log.info('listening', { graphql: `${running.url}/graphql`, trustedDocuments: config.trustedDocuments?.size });
+  }
   return running;
 }
 

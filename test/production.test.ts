@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { runUntilExit } from './support/process.js';
 import { createTestDatabase, startService } from './support/servers.js';
+import { waitFor } from './support/wait.js';
 
 async function questionCount(graphql: string): Promise<number> {
   const response = await fetch(graphql, {
@@ -121,8 +122,8 @@ describe('the log of refused requests', () => {
       const response = await fetch(service.url, { method: 'POST', headers, body });
       expect(response.status).toBeGreaterThanOrEqual(400);
       const requestId = response.headers.get('x-request-id') as string;
-      await new Promise((logged) => setTimeout(logged, 100));
-      expect(service.lines.some((line) => line.includes(requestId))).toBe(true);
+      // The line comes through the child's stderr, after the response.
+      await waitFor(() => service.lines.some((line) => line.includes(requestId)));
     }
   }, 60_000);
 });
@@ -141,7 +142,7 @@ describe('the log of WebSockets', () => {
     const closed = new Promise((done) => socket.once('close', done));
     socket.close(1000);
     await closed;
-    await new Promise((logged) => setTimeout(logged, 200));
+    await waitFor(() => service.lines.some((line) => line.includes('"websocket closed"')));
     const logged = service.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const opened = logged.find((line) => line.msg === 'websocket opened');
     expect(opened).toMatchObject({ socketId: expect.any(String) });

@@ -190,10 +190,14 @@ describe('threadEvents', () => {
     const live = threadEvents(connect(), questionId, null);
     let probes = 0;
     const probe = eventProbe(answers[0]);
-    await whenLive([live], () => {
-      probes += 1;
-      return probe();
-    });
+    await whenLive(
+      [live],
+      () => {
+        probes += 1;
+        return probe();
+      },
+      { ms: 1000 },
+    );
     const before = 4 + probes;
 
     const targets = [questionId, ...answers];
@@ -217,11 +221,12 @@ describe('threadEvents', () => {
     expect(failed.map(codeOf)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     const succeeded = 200 - failed.length;
     const total = before + succeeded;
-    await replayed.next(total, 15_000);
-    await live.next(succeeded, 15_000);
+    // Budgets for a loaded machine: how fast the burst goes out is the bench's business.
+    await replayed.next(total, 45_000);
+    await live.next(succeeded, 45_000);
     // A write after the burst must be the very next event: nothing was duplicated at the end.
     const sentinel = await reply(server, asker, answers[1], 'Sentinelle');
-    await Promise.all([replayed.next(total + 1), live.next(succeeded + 1)]);
+    await Promise.all([replayed.next(total + 1, 15_000), live.next(succeeded + 1, 15_000)]);
 
     const all = summary(replayed, questionId);
     expect(all.map((event) => event.seq)).toEqual(Array.from({ length: total + 1 }, (_, i) => i + 1));
@@ -238,7 +243,7 @@ describe('threadEvents', () => {
     const lastPushed = new Map(burst.filter((e) => e.kind === 'SCORE_CHANGED').map((e) => [e.postId, e.score]));
     expect(lastPushed).toEqual(scores);
     expect(await server.drift()).toEqual([]);
-  });
+  }, 180_000);
 
   it('should publish nothing for a rolled-back write', async () => {
     const [asker, author, other] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);

@@ -136,8 +136,10 @@ describe('two worker processes on one port', () => {
 
     const { data } = await postOnce<{ logOut: boolean }>('mutation { logOut }', {}, token);
     expect(data?.logOut).toBe(true);
-    // The worker that did not answer the logOut hears of it through PostgreSQL, in milliseconds.
-    await new Promise((tick) => setTimeout(tick, 300));
+    // The worker that did not answer the logOut hears of it through PostgreSQL, in milliseconds. The
+    // wait stays well under the 10 s its session cache could otherwise trust the token for.
+    const refusedEverywhere = async () => (await viewerCodes()).every((code) => code === 'UNAUTHENTICATED');
+    await waitFor(refusedEverywhere, 5_000);
     expect(await viewerCodes()).toEqual(Array(4).fill('UNAUTHENTICATED'));
   });
 

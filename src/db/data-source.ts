@@ -39,6 +39,8 @@ export interface DatabaseOptions {
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** A statement running longer is cancelled and its connection goes back to the pool. @default 10000 */
   statementTimeoutMs?: number;
+  /** How long a query waits for a free connection of a pool before it fails. @default 10000 */
+  connectionTimeoutMs?: number;
   /** Told about errors of idle pool connections (a database restart), which must not crash the process. */
   onPoolError?: (error: Error) => void;
 }
@@ -89,12 +91,19 @@ export async function runMigrations(db: Database): Promise<string[]> {
  * @param migrate @default true; false where migrations ran already (a worker, MIGRATE=false)
  */
 export async function openDatabase(
-  { url, poolSize = 10, onQuery, statementTimeoutMs = 10_000, onPoolError = () => undefined }: DatabaseOptions,
+  {
+    url,
+    poolSize = 10,
+    onQuery,
+    statementTimeoutMs = 10_000,
+    connectionTimeoutMs = 10_000,
+    onPoolError = () => undefined,
+  }: DatabaseOptions,
   migrate = true,
 ): Promise<Database> {
   useFastTimestamps();
   // A refused connection fails at once; waiting for a free connection in a burst may take a while.
-  const pool = { max: poolSize, connectionTimeoutMillis: 10_000, statement_timeout: statementTimeoutMs };
+  const pool = { max: poolSize, connectionTimeoutMillis: connectionTimeoutMs, statement_timeout: statementTimeoutMs };
   const typeorm = new DataSource({
     type: 'postgres',
     url,

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,13 +119,16 @@ export async function reachableBinaries(
   return copy;
 }
 
-async function freePort(): Promise<number> {
+/**
+ * A TCP port free on loopback now, found by listening on port 0 and closing again. It lives here
+ * because this module may have no relative import; the tests' load balancer and the bench use it too.
+ */
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);
     probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
+      const { port } = probe.address() as AddressInfo;
       probe.close(() => done(port));
     });
   });

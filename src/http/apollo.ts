@@ -26,8 +26,8 @@ export interface ApolloOptions {
   nodeEnv: string;
   /** What a document may ask for: checked while parsing (tokens) and validating (the rest). */
   queryLimits: QueryLimits;
-  /** Where automatic persisted queries are kept (see persistedQueries). @default in memory */
-  persistedQueries?: PersistedQueryOptions;
+  /** Where automatic persisted queries are kept (see persistedQueries); false turns them off. @default in memory */
+  persistedQueries?: PersistedQueryOptions | false;
 }
 
 /**
@@ -99,7 +99,7 @@ function queryBudgetPlugin(rateLimits: RateLimits): ApolloServerPlugin<Context> 
 /** Starts the Apollo Server that answers GraphQL over HTTP; `stop()` drains `httpServer`. */
 export async function startApollo(options: ApolloOptions): Promise<ApolloServer<Context>> {
   const { schema, httpServer, nodeEnv } = options;
-  const apq = persistedQueries(options.persistedQueries);
+  const apq = options.persistedQueries === false ? undefined : persistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -112,7 +112,7 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     parseOptions: { maxTokens: options.queryLimits.tokens },
     hideSchemaDetailsFromClientErrors: nodeEnv === 'production',
     allowBatchedHttpRequests: false,
-    persistedQueries: apq.options,
+    persistedQueries: apq?.options ?? false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -120,7 +120,7 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(options.log),
       queryBudgetPlugin(options.rateLimits),
-      apq.plugin,
+      ...(apq ? [apq.plugin] : []),
     ],
   });
   await apollo.start();

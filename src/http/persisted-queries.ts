@@ -68,23 +68,38 @@ export function persistedQueries(options: PersistedQueryOptions = {}): Persisted
   };
 }
 
-/** The `persistedQuery` extension of a request, by POST body or GET parameter; undefined if none. */
-function persistedQueryOf(req: Parameters<RequestHandler>[0]): { query: unknown; extension: unknown } | undefined {
-  if (req.method !== 'GET') {
-    const body = req.body as { query?: unknown; extensions?: { persistedQuery?: unknown } } | undefined;
-    return body?.extensions?.persistedQuery === undefined
-      ? undefined
-      : { query: body.query, extension: body.extensions.persistedQuery };
+/** The hexadecimal SHA-256 of a document's text, as Apollo's protocol names it. */
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** What a GraphQL request over HTTP says, from its POST body or its GET parameters. */
+export interface RequestParams {
+  query?: unknown;
+  /** The id of a persisted document (GraphQL-over-HTTP's name; codegen's client preset sends it). */
+  documentId?: unknown;
+  /**
+   * The request's extensions, those of a GET parsed from JSON (undefined if malformed); Apollo's
+   * automatic persisted query is their `persistedQuery`, `{ version, sha256Hash }`.
+   */
+  extensions?: Record<string, unknown> | null;
+}
+
+/** The parameters of a request to the GraphQL endpoint; empty if its body is not a JSON object. */
+export function requestParamsOf(req: Parameters<RequestHandler>[0]): RequestParams {
+  const source: unknown = req.method === 'GET' ? req.query : req.body;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return {};
+  const { query, documentId, extensions: sent } = source as Record<string, unknown>;
+  let extensions: unknown = sent;
+  if (typeof sent === 'string') {
+    try {
+      extensions = JSON.parse(sent);
+    } catch {
+      extensions = undefined;
+    }
   }
-  if (typeof req.query.extensions !== 'string') return undefined;
-  try {
-    const extensions = JSON.parse(req.query.extensions) as { persistedQuery?: unknown } | null;
-    return extensions?.persistedQuery === undefined
-      ? undefined
-      : { query: req.query.query, extension: extensions.persistedQuery };
-  } catch {
-    return undefined;
+  if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) {
+    return { query, documentId };
   }
+  return { query, documentId, extensions: extensions as Record<string, unknown> };
 }
 
 /**
@@ -94,15 +109,14 @@ function persistedQueryOf(req: Parameters<RequestHandler>[0]): { query: unknown;
  * without a code, which would reach the client as INTERNAL_SERVER_ERROR.
  */
 export const refuseBadPersistedQueries: RequestHandler = (req, res, next) => {
-  const persisted = persistedQueryOf(req);
-  if (!persisted) return next();
-  const { version, sha256Hash } = (persisted.extension ?? {}) as { version?: unknown; sha256Hash?: unknown };
+  const { query, extensions } = requestParamsOf(req);
+  const persistedQuery = extensions?.persistedQuery;
+  if (persistedQuery === undefined) return next();
+  const { version, sha256Hash } = (persistedQuery ?? {}) as { version?: unknown; sha256Hash?: unknown };
   const rule =
     version !== 1
       ? 'version'
-      : typeof sha256Hash !== 'string' ||
-          (typeof persisted.query === 'string' &&
-            createHash('sha256').update(persisted.query).digest('hex') !== sha256Hash)
+      : typeof sha256Hash !== 'string' || (typeof query === 'string' && sha256(query) !== sha256Hash)
         ? 'hash'
         : undefined;
   if (!rule) return next();

@@ -15,6 +15,8 @@ export interface SocketLog {
   started(socket: WebSocket, operationId: string, operationName: string | null | undefined): void;
   /** It ended (completed by either side, or refused when `refused` names the codes); logs its duration. */
   ended(socket: WebSocket, operationId: string, refused?: unknown[]): void;
+  /** The server begins to close `socket` with 1008 because its reader does not keep up. */
+  tooSlow(socket: WebSocket): void;
 }
 
 /**
@@ -52,5 +54,7 @@ export function logSockets(
       const durationMs = Math.round(performance.now() - started);
       log.info('websocket operation ended', { socketId: entry.id, operationId, durationMs, refused });
     },
+    // Logged when decided: the close itself waits for the reader, up to ws's 30 s close timeout.
+    tooSlow: (socket) => log.warn('websocket too slow, closing', { socketId: entries.get(socket)?.id, code: 1008 }),
   };
 }

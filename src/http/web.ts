@@ -14,6 +14,7 @@ import { csrfPrevention } from './csrf.js';
 import { graphiqlRouter } from './graphiql.js';
 import { refuseBadPersistedQueries } from './persisted-queries.js';
 import { refuseLargeDocuments, type QueryLimits } from './limits.js';
+import { trustedDocumentsOnly, type TrustedDocuments } from './trusted-documents.js';
 
 /** What the HTTP routes are served with. */
 export interface WebOptions {
@@ -35,6 +36,8 @@ export interface WebOptions {
   corsOrigins?: '*' | string[];
   /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
   pageCache: RequestHandler;
+  /** The only documents /graphql and /graphql/stream run; GraphiQL is then not served. @default any */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -119,15 +122,24 @@ export function createWeb(options: WebOptions): Express {
   });
   // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
   web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
-  web.use(graphiqlRouter(app.db));
+  // With trusted documents alone, GraphiQL could run nothing, not even its introspection.
+  if (!options.trustedDocuments) web.use(graphiqlRouter(app.db));
+  const trusted: RequestHandler[] = options.trustedDocuments ? [trustedDocumentsOnly(options.trustedDocuments)] : [];
   // Before /graphql, whose routes would take /graphql/stream as a path under them.
-  web.use('/graphql/stream', requestIds(log), express.json({ limit: options.httpBodyBytes }), options.stream);
+  web.use(
+    '/graphql/stream',
+    requestIds(log),
+    express.json({ limit: options.httpBodyBytes }),
+    ...trusted,
+    options.stream,
+  );
   web.use(
     '/graphql',
     requestIds(log),
     csrfPrevention,
     express.json({ limit: options.httpBodyBytes }),
     refuseBatches,
+    ...trusted,
     refuseBadPersistedQueries,
     refuseLargeDocuments(options.queryLimits),
     options.pageCache,

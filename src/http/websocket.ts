@@ -14,6 +14,7 @@ import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
 import { logSockets } from './socket-log.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
 export interface WebSocketOptions {
@@ -30,6 +31,11 @@ export interface WebSocketOptions {
   clientIpOf(request: IncomingMessage): string;
   /** Where connections and operations are logged (see logSockets). */
   log: Log;
+  /**
+   * The only documents a `subscribe` may run, named by `documentId` or `extensions.persistedQuery`
+   * (with `query: ""`, which graphql-ws requires) or sent in full. @default any
+   */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -62,11 +68,6 @@ async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | n
   }
 }
 
-/** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
-function closeSlowConsumer(socket: WebSocket): void {
-  socket.close(1008, 'Slow consumer: messages were not read in time');
-}
-
 /**
  * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
  * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
@@ -77,6 +78,7 @@ function sendBounded(
   message: Buffer,
   limits: SocketLimits,
   write: (write: () => void) => void,
+  closeSlowConsumer: (socket: WebSocket) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) =>
     write(() => {
@@ -108,6 +110,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     perMessageDeflate: false,
   });
   const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
+  /** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
+  const closeSlowConsumer = (socket: WebSocket) => {
+    if (socket.readyState === socket.OPEN) socketLog.tooSlow(socket);
+    socket.close(1008, 'Slow consumer: messages were not read in time');
+  };
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
   const write = slicedWrites();
@@ -144,7 +151,9 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           );
           return errors;
         };
-        const checked = documentOf(payload.query);
+        const source = options.trustedDocuments?.sourceOf(payload) ?? payload.query;
+        if (typeof source !== 'string') return refuse([source]);
+        const checked = documentOf(source);
         if ('errors' in checked) return refuse(checked.errors);
         // graphql-ws has already registered the operation being checked.
         const active = Object.keys(ctx.subscriptions).length - 1;
@@ -173,7 +182,10 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
+        outlets.set(context, {
+          id,
+          send: (message) => sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer),
+        });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),

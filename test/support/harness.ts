@@ -7,9 +7,11 @@ import { findDrift, type Drift } from '../../src/db/consistency.js';
 import { openDatabase } from '../../src/db/data-source.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { SocketLimits } from '../../src/http/transport-limits.js';
+import type { TrustedDocuments } from '../../src/http/trusted-documents.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/services/rate-limits.js';
 import type { Services } from '../../src/services/index.js';
+import type { Log } from '../../src/log.js';
 
 /** A GraphQL response as a client sees it, with the HTTP status. */
 export type Response<T> = ExecutionResult<T> & { status: number };
@@ -50,6 +52,25 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 let userCounter = 0;
 
+/** The Authorization header that signs a request in with `token`; none without one. */
+export function bearer(token?: string): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** POSTs `body` (sent as is when a string) to a GraphQL `endpoint` and gives what a client sees of it. */
+export async function postGraphql(
+  endpoint: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response<unknown>> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { ...((await response.json()) as ExecutionResult), status: response.status };
+}
+
 /** A database of our own on the test PostgreSQL. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `thread_test_${randomBytes(6).toString('hex')}`;
@@ -82,6 +103,10 @@ export interface ServeOptions {
   limits?: 'test' | 'default';
   /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
   pageCacheBytes?: number;
+  /** Where the server logs. @default silent */
+  log?: Log;
+  /** The only documents served (see src/http/trusted-documents.ts). @default any */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -104,6 +129,8 @@ export async function serve(
     socketLimits: options.socketLimits,
     persistedQueries: { redisUrl: options.redisUrl },
     pageCacheBytes: options.pageCacheBytes,
+    log: options.log,
+    trustedDocuments: options.trustedDocuments,
   });
   return { ...running, server: { url: running.url } };
 }
@@ -112,22 +139,18 @@ export async function serve(
 export async function startTestServer(options: ServeOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const sql: string[] = [];
-  const db = await openDatabase({ url: database.url, onQuery: (statement) => sql.push(statement) });
+  const db = await openDatabase({
+    url: database.url,
+    onQuery: (statement) => sql.push(statement),
+    // A burst of writes to one thread queues for the pool; on a loaded machine (CI runs two suites on
+    // two cores) the last ones can wait past a deployment's 10 s, and no test is about that wait.
+    connectionTimeoutMs: 60_000,
+  });
   const { url, app, close } = await serve(db, options);
   const { services } = app;
-  const post = async (body: unknown, headers: Record<string, string> = {}): Promise<Response<unknown>> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { ...((await response.json()) as ExecutionResult), status: response.status };
-  };
+  const post = (body: unknown, headers?: Record<string, string>) => postGraphql(`${url}/graphql`, body, headers);
   const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string) =>
-    (await post(
-      { query: print(document), variables },
-      token ? { authorization: `Bearer ${token}` } : {},
-    )) as Response<T>;
+    (await post({ query: print(document), variables }, bearer(token))) as Response<T>;
   return {
     url,
     db,

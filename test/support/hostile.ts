@@ -3,7 +3,7 @@ import { buildSchema, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { QuestionOrNullDocument } from '../generated/operations.js';
 import { writeThread, type ThreadIds, type User } from './actions.js';
-import type { TestServer } from './harness.js';
+import { bearer, postGraphql, type TestServer } from './harness.js';
 
 /** The schema the server serves, as committed (a test elsewhere fails when it is stale). */
 export const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
@@ -28,13 +28,8 @@ export interface HttpAnswer {
 
 /** POSTs `body` (sent as is when a string) to /graphql of `url`, signed in with `token` when given. */
 export async function postTo(url: string, body: unknown, token?: string): Promise<HttpAnswer> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const json = (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] };
-  return { status: response.status, data: json.data ?? null, errors: json.errors ?? [] };
+  const { status, data, errors } = await postGraphql(`${url}/graphql`, body, bearer(token));
+  return { status, data: data ?? null, errors: errors ?? [] };
 }
 
 /** Alice asks, Bob answers, Alice replies: the one thread hostile requests aim at. */

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/db/embedded.js';
 
 /** nginx in front of some local ports, as a child process of the test. */
 export interface Nginx {
@@ -10,15 +11,6 @@ export interface Nginx {
   url: string;
   /** Stops nginx and removes its directory. */
   close(): Promise<void>;
-}
-
-/** A port free on loopback now: the test starts its instances on it, and again on restart. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((closed) => server.close(closed));
-  return port;
 }
 
 /**

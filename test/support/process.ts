@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { bearer, postGraphql } from './harness.js';
 
 const main = new URL('../../dist/src/main.js', import.meta.url);
 
@@ -61,14 +62,9 @@ export function killServices(): void {
 
 /** Posts a query to a service's /graphql URL, as `token` when given, and gives its data (no errors allowed). */
 export async function postTo<T>(url: string, query: string, variables: object = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  if (body.errors !== undefined) throw new Error(`the operation failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
+  const { data, errors } = await postGraphql(url, { query, variables }, bearer(token));
+  if (errors !== undefined) throw new Error(`the operation failed: ${JSON.stringify(errors)}`);
+  return data as T;
 }
 
 /** How a service process that was expected to stop by itself ended. */
