@@ -10,6 +10,7 @@ import { pageCache } from './http/page-cache.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { buildThreadSchema } from './schema.js';
 
 /** How to serve: what to assemble (see {@link AssemblyOptions}), and where and how to listen. */
@@ -43,6 +44,11 @@ export interface AppOptions extends AssemblyOptions {
   log?: Log;
   /** Where automatic persisted queries are kept. @default in this process's memory */
   persistedQueries?: PersistedQueryOptions;
+  /**
+   * Serve GET /metrics on this port; false where a port of its own serves `metrics` (METRICS_PORT).
+   * @default true
+   */
+  metricsOnPort?: boolean;
 }
 
 /** A listening app. */
@@ -54,6 +60,8 @@ export interface RunningApp {
   url: string;
   /** The services and streams the server resolves with, for callers that act as it does (tests). */
   app: App;
+  /** What /metrics shows: this app's operations, sockets and pools, and the process's defaults. */
+  metrics: Metrics;
   /**
    * Stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
    * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
@@ -63,7 +71,7 @@ export interface RunningApp {
 
 /**
  * Assembles the app over `options.db` and serves GraphQL over HTTP and WebSocket on one port, path
- * /graphql, plus /healthz, /readyz and GraphiQL; resolves once it listens. If listening fails,
+ * /graphql, plus /healthz, /readyz, /metrics and GraphiQL; resolves once it listens. If listening fails,
  * what was started is closed and the error rethrown.
  */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -73,6 +81,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const documentLimits = options.queryLimits ?? queryLimits;
   const assembled = await assembleApp(options);
   const { app } = assembled;
+  const metrics = createMetrics(app.db);
   const schema = await buildThreadSchema(assembled.realtime.pubsub);
   const httpServer = createServer();
   const apollo = await startApollo({
@@ -83,9 +92,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     nodeEnv,
     queryLimits: documentLimits,
     persistedQueries: options.persistedQueries,
+    metrics,
   });
   let stopping = false;
-  const stream = serveEventStream({ app, schema, log, limits, nodeEnv, queryLimits: documentLimits });
+  const stream = serveEventStream({
+    app,
+    schema,
+    log,
+    limits,
+    nodeEnv,
+    queryLimits: documentLimits,
+    metrics,
+  });
   const web = createWeb({
     accepting: () => !stopping,
     app,
@@ -96,7 +114,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     httpBodyBytes: limits.httpBodyBytes,
     queryLimits: documentLimits,
     corsOrigins: options.corsOrigins,
-    pageCache: pageCache({ schema, db: app.db, rateLimits: app.rateLimits, maxBytes: options.pageCacheBytes ?? 0 }),
+    pageCache: pageCache({
+      schema,
+      db: app.db,
+      rateLimits: app.rateLimits,
+      maxBytes: options.pageCacheBytes ?? 0,
+      metrics,
+    }),
+    metrics: options.metricsOnPort === false ? undefined : metrics.text,
   });
   httpServer.on('request', web);
   const host = options.host ?? '127.0.0.1';
@@ -125,6 +150,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queryLimits: documentLimits,
     clientIpOf: clientIpOf(web),
     log,
+    metrics,
   });
   const close = async () => {
     stopping = true;
@@ -134,5 +160,5 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, app, close };
+  return { url: `http://${shownHost}:${port}`, app, metrics, close };
 }

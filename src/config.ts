@@ -7,6 +7,12 @@ export interface Config {
   port: number;
   /** Interface to listen on. @default '0.0.0.0' */
   host: string;
+  /**
+   * `METRICS_PORT`: serve GET /metrics on this port of `host` instead of `port`, e.g. one the public
+   * cannot reach. With WORKERS past 1 the primary serves it there, summing every worker.
+   * @default unset: /metrics on `port`
+   */
+  metricsPort: number | undefined;
   /** External PostgreSQL; when unset an embedded PostgreSQL is started in `dataDir`. */
   databaseUrl: string | undefined;
   /** Where the embedded PostgreSQL keeps its files. @default './.data' */
@@ -156,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupsPerIpPerHour: intFrom(env.SIGNUPS_PER_IP_PER_HOUR, 20, 'SIGNUPS_PER_IP_PER_HOUR'),
     port: intFrom(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '0.0.0.0',
+    metricsPort: env.METRICS_PORT ? intFrom(env.METRICS_PORT, 0, 'METRICS_PORT') : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './.data',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 30 * 24 * 3600, 'SESSION_TTL_SECONDS'),

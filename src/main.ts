@@ -6,7 +6,9 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { importDemoThread, isEmpty } from './demo/import-demo.js';
 import { startApp, type RunningApp } from './app.js';
 import { assembleApp } from './assemble.js';
+import { listenForMetrics } from './http/metrics.js';
 import { createLog, type Log } from './log.js';
+import { serveClusterMetrics } from './metrics.js';
 import { startPruning } from './realtime/outbox.js';
 import type { Across } from './realtime/pubsub.js';
 import { serveClusterLimits } from './services/cluster-limits.js';
@@ -60,10 +62,19 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     flagsToHide: config.flagsToHide,
     corsOrigins: config.corsOrigins,
     pageCacheBytes: config.pageCacheBytes,
+    metricsOnPort: config.metricsPort === undefined,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
   return running;
+}
+
+/** Serves `read` on METRICS_PORT, when set; resolves with how to close it. */
+async function metricsPort(read: () => Promise<string>): Promise<() => Promise<void>> {
+  if (config.metricsPort === undefined) return async () => undefined;
+  const served = await listenForMetrics(config.metricsPort, config.host, read);
+  log.info('serving metrics', { port: served.port });
+  return served.close;
 }
 
 /** Says in one line why the service could not start, and exits with 1. */
@@ -182,12 +193,16 @@ async function primary(): Promise<void> {
     log.error('pruning thread events failed', { error: String(error) }),
   );
   if (clustered && !redis) serveClusterLimits();
+  // The workers' /metrics, and METRICS_PORT, show the sum of all workers.
+  const clusterMetrics = clustered ? serveClusterMetrics() : undefined;
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
   // A single process serves; a cluster's primary serves nobody. Its events reach the other instances
   // on this database through Redis when given, else through PostgreSQL.
   const server = workers ? undefined : await serve(db, redis ?? { postgresUrl: url, onError: onPoolError }, redis);
+  const closeMetrics = await metricsPort(clusterMetrics ?? (server as RunningApp).metrics.text);
   onSignal(async () => {
     stopPruning();
+    await closeMetrics();
     await (workers ? workers.stop() : server?.close());
     await db.destroy();
     await embedded?.stop();

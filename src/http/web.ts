@@ -11,6 +11,7 @@ import { createContext, type Context } from '../context.js';
 import { ApiError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import { csrfPrevention } from './csrf.js';
+import { answerMetrics } from './metrics.js';
 import { graphiqlRouter } from './graphiql.js';
 import { refuseBadPersistedQueries } from './persisted-queries.js';
 import { refuseLargeDocuments, type QueryLimits } from './limits.js';
@@ -35,6 +36,8 @@ export interface WebOptions {
   corsOrigins?: '*' | string[];
   /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
   pageCache: RequestHandler;
+  /** The text of GET /metrics; without it, /metrics is not served here (METRICS_PORT serves it). */
+  metrics?: () => Promise<string>;
 }
 
 /**
@@ -91,7 +94,7 @@ function requestIds(log: Log): RequestHandler {
 }
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), GraphiQL,
+ * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), /metrics, GraphiQL,
  * /graphql/stream, and /graphql behind
  * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
  * answers in GraphQL's shape.
@@ -117,6 +120,7 @@ export function createWeb(options: WebOptions): Express {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  if (options.metrics) web.get('/metrics', answerMetrics(options.metrics));
   // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
   web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
   web.use(graphiqlRouter(app.db));

@@ -1,4 +1,10 @@
-import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -13,6 +19,7 @@ import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from '.
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { logSockets } from './socket-log.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
@@ -30,6 +37,8 @@ export interface WebSocketOptions {
   clientIpOf(request: IncomingMessage): string;
   /** Where connections and operations are logged (see logSockets). */
   log: Log;
+  /** Where sockets, operations, subscriptions and deliveries are counted. */
+  metrics: Metrics;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -107,7 +116,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
-  const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
+  const socketLog = logSockets(wsServer, options.log, options.clientIpOf, options.metrics);
+  const { delivered } = options.metrics;
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
   const write = slicedWrites();
@@ -157,6 +167,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
             }),
           ]);
         }
+        socketLog.accepted(ctx.extra.socket, id, getOperationAST(checked.document, payload.operationName) ?? null);
         return {
           schema,
           document: checked.document,
@@ -173,7 +184,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
+        const send = (message: Buffer) => {
+          delivered.inc();
+          return sendBounded(ctx.extra.socket, message, limits, write);
+        };
+        outlets.set(context, { id, send });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),
