@@ -45,6 +45,11 @@ export interface AppOptions extends AssemblyOptions {
   /** Where automatic persisted queries are kept. @default in this process's memory */
   persistedQueries?: PersistedQueryOptions;
   /**
+   * How long `close()` keeps serving everything, with /readyz answering 503, before it stops
+   * accepting: the time a balancer polling /readyz needs to stop sending. @default 0
+   */
+  shutdownDelayMs?: number;
+  /**
    * Serve GET /metrics on this port; false where a port of its own serves `metrics` (METRICS_PORT).
    * @default true
    */
@@ -63,7 +68,7 @@ export interface RunningApp {
   /** What /metrics shows: this app's operations, sockets and pools, and the process's defaults. */
   metrics: Metrics;
   /**
-   * Stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
+   * Turns /readyz to 503 and, after `shutdownDelayMs`, stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
    * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
    */
   close(): Promise<void>;
@@ -106,6 +111,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const web = createWeb({
     accepting: () => !stopping,
+    redisReachable: assembled.realtime.reachable,
     app,
     apollo,
     stream: stream.handler,
@@ -154,6 +160,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const close = async () => {
     stopping = true;
+    // /readyz answers 503 from here; the rest is still served until balancers have seen it.
+    if (options.shutdownDelayMs) await new Promise((wait) => setTimeout(wait, options.shutdownDelayMs));
     stream.close();
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();

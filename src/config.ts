@@ -34,6 +34,12 @@ export interface Config {
    * `*` is safe here because credentials are bearer tokens, never cookies (see docs/deploy.md). @default '*'
    */
   corsOrigins: '*' | string[];
+  /**
+   * `SHUTDOWN_DELAY_MS`: after SIGTERM, how long the service keeps serving with /readyz answering 503
+   * before it stops accepting and drains, so that a balancer polling /readyz stops sending first
+   * (set it to the balancer's interval times its unhealthy threshold). @default 0
+   */
+  shutdownDelayMs: number;
   /** Apply pending migrations at start (under an advisory lock); `MIGRATE=false` leaves it to a release step. @default true */
   migrate: boolean;
   /** Sign-ups one address may make in an hour. 0: no limit. @default 20 */
@@ -159,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...demoFrom(env, nodeEnv === 'production'),
     corsOrigins: corsOriginsFrom(env.CORS_ORIGINS),
     migrate: booleanFrom(env.MIGRATE, true, 'MIGRATE'),
+    shutdownDelayMs: intFrom(env.SHUTDOWN_DELAY_MS, 0, 'SHUTDOWN_DELAY_MS'),
     signupsPerIpPerHour: intFrom(env.SIGNUPS_PER_IP_PER_HOUR, 20, 'SIGNUPS_PER_IP_PER_HOUR'),
     port: intFrom(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '0.0.0.0',

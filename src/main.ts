@@ -63,6 +63,7 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     corsOrigins: config.corsOrigins,
     pageCacheBytes: config.pageCacheBytes,
     metricsOnPort: config.metricsPort === undefined,
+    shutdownDelayMs: config.shutdownDelayMs,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) log.info('listening', { graphql: `${running.url}/graphql` });
@@ -202,8 +203,8 @@ async function primary(): Promise<void> {
   const closeMetrics = await metricsPort(clusterMetrics ?? (server as RunningApp).metrics.text);
   onSignal(async () => {
     stopPruning();
-    await closeMetrics();
     await (workers ? workers.stop() : server?.close());
+    await closeMetrics();
     await db.destroy();
     await embedded?.stop();
   });

@@ -32,6 +32,8 @@ export interface WebOptions {
   queryLimits: QueryLimits;
   /** False once shutdown begins: /readyz then answers 503 so balancers stop sending. @default always true */
   accepting?: () => boolean;
+  /** False while the Redis that carries events is out of reach: /readyz then answers 503. @default always true */
+  redisReachable?: () => boolean;
   /** Origins whose scripts may call /graphql: `*` or a list. @default '*' */
   corsOrigins?: '*' | string[];
   /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
@@ -94,10 +96,9 @@ function requestIds(log: Log): RequestHandler {
 }
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), /metrics, GraphiQL,
- * /graphql/stream, and /graphql behind
- * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
- * answers in GraphQL's shape.
+ * The HTTP side: /healthz, /readyz (the database and Redis, if any, answer and shutdown has not
+ * begun), /metrics, GraphiQL, /graphql/stream, and /graphql behind request ids, CORS, CSRF
+ * prevention, the body's size and shape checks, with an error handler that answers in GraphQL's shape.
  */
 export function createWeb(options: WebOptions): Express {
   const { app, log } = options;
@@ -111,6 +112,10 @@ export function createWeb(options: WebOptions): Express {
   web.get('/readyz', async (_req, res) => {
     if (options.accepting?.() === false) {
       res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    if (options.redisReachable?.() === false) {
+      res.status(503).json({ status: 'redis unavailable' });
       return;
     }
     try {
