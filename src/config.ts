@@ -1,4 +1,5 @@
-import { limitsFromEnv, type QueryLimits } from './http/limits.js';
+// Not ./http/limits.js, which loads graphql: the configuration is read before anything heavy loads.
+import { limitsFromEnv, type QueryLimits } from './http/limits/query-limits.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 
 /** Runtime settings, read once from the environment. */
