@@ -24,8 +24,8 @@ export interface Metrics {
   readonly websockets: Gauge;
   /** A subscription began (+1) or ended (-1), over WebSocket or Server-Sent Events. */
   readonly subscriptions: Gauge;
-  /** One pushed thread event written to one subscriber. */
-  readonly delivered: Counter;
+  /** One pushed thread event written to one subscriber: a plain increment, added to the counter at each scrape. */
+  delivered(): void;
   /** The registry's text, or with workers the whole cluster's (see {@link clusterMetrics}). */
   text(): Promise<string>;
 }
@@ -49,6 +49,17 @@ export function createMetrics(db?: Database): Metrics {
     labelNames: ['operation', 'type'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+  // Deliveries run once per watcher per event (thousands a burst): counted here, handed over when scraped.
+  let deliveries = 0;
+  new Counter({
+    name: 'thread_events_delivered_total',
+    help: 'Pushed thread events written to subscribers (one per subscriber per event)',
+    registers: [registry],
+    collect() {
+      this.inc(deliveries);
+      deliveries = 0;
+    },
   });
   const names = new Set<string>();
   const labelOf = (name: string | null | undefined) => {
@@ -82,11 +93,9 @@ export function createMetrics(db?: Database): Metrics {
       help: 'Subscriptions running, over WebSocket and Server-Sent Events',
       registers: [registry],
     }),
-    delivered: new Counter({
-      name: 'thread_events_delivered_total',
-      help: 'Pushed thread events written to subscribers (one per subscriber per event)',
-      registers: [registry],
-    }),
+    delivered: () => {
+      deliveries += 1;
+    },
     text: () => (cluster.isWorker ? askPrimary() : Registry.merge(registries).metrics()),
   };
 }

@@ -117,7 +117,7 @@ export function serveEventStream(options: EventStreamOptions): EventStream {
     subscribe: (args) => subscribeShared(args),
     // graphql-sse sends results through JSON.stringify: a formatted error goes out as its GraphQLError would.
     onNext: (_ctx, req, result) => {
-      if (subscribed.has(req.raw)) metrics.delivered.inc();
+      if (subscribed.has(req.raw)) metrics.delivered();
       return maskedResult(result as ExecutionResult) as StreamResult;
     },
   });

@@ -185,7 +185,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
         const send = (message: Buffer) => {
-          delivered.inc();
+          delivered();
           return sendBounded(ctx.extra.socket, message, limits, write);
         };
         outlets.set(context, { id, send });
