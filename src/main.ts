@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { RunningApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -191,6 +192,8 @@ function superviseWorkers(
       fork();
     });
   };
+  // Workers run this file, whatever started the primary (npm start's scripts/start.js checks the build first).
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
   for (let i = 0; i < count; i++) fork();
   return {
     listening,

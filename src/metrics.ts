@@ -141,18 +141,28 @@ interface MetricsMessage {
 const pending = new Map<number, { resolve(text: string): void; reject(error: Error): void }>();
 let lastId = 0;
 
+/** How long a worker waits for the primary's aggregate; prom-client's own wait for the workers is 5 s. */
+const askTimeoutMs = 6000;
+
 /** In a worker: the cluster's aggregate, from the primary (see {@link serveClusterMetrics}). */
 function askPrimary(): Promise<string> {
   const id = ++lastId;
   if (pending.size === 0) process.on('message', answered);
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    const timer = setTimeout(
+      () => answered({ type: metricsResponse, id, error: 'the primary did not answer' }),
+      askTimeoutMs,
+    );
+    pending.set(id, {
+      resolve: (text) => (clearTimeout(timer), resolve(text)),
+      reject: (error) => (clearTimeout(timer), reject(error)),
+    });
     process.send?.({ type: metricsRequest, id });
   });
 }
 
 function answered(message: MetricsMessage): void {
-  if (message?.type !== metricsResponse) return;
+  if (message?.type !== metricsResponse || !pending.has(message.id)) return;
   const request = pending.get(message.id);
   pending.delete(message.id);
   if (pending.size === 0) process.off('message', answered);
