@@ -11,6 +11,7 @@ import type { TrustedDocuments } from './http/trusted-documents.js';
 import { clientIpOf, createWeb } from './http/web.js';
 import { serveWebSocket } from './http/websocket.js';
 import { createLog, type Log } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { buildThreadSchema } from './schema.js';
 
 /** How to serve: what to assemble (see {@link AssemblyOptions}), and where and how to listen. */
@@ -50,6 +51,16 @@ export interface AppOptions extends AssemblyOptions {
    * @default undefined: any document
    */
   trustedDocuments?: TrustedDocuments;
+  /**
+   * How long `close()` keeps serving everything, with /readyz answering 503, before it stops
+   * accepting: the time a balancer polling /readyz needs to stop sending. @default 0
+   */
+  shutdownDelayMs?: number;
+  /**
+   * Serve GET /metrics on this port; false where a port of its own serves `metrics` (METRICS_PORT).
+   * @default true
+   */
+  metricsOnPort?: boolean;
 }
 
 /** A listening app. */
@@ -61,8 +72,10 @@ export interface RunningApp {
   url: string;
   /** The services and streams the server resolves with, for callers that act as it does (tests). */
   app: App;
+  /** What /metrics shows: this app's operations, sockets and pools, and the process's defaults. */
+  metrics: Metrics;
   /**
-   * Stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
+   * Turns /readyz to 503 and, after `shutdownDelayMs`, stops accepting, ends event streams, closes WebSockets with 1001 and drains HTTP requests in flight, then closes the
    * sessions' listener, the pub/sub and the rate limits. The database stays open: its opener closes it.
    */
   close(): Promise<void>;
@@ -70,7 +83,7 @@ export interface RunningApp {
 
 /**
  * Assembles the app over `options.db` and serves GraphQL over HTTP and WebSocket on one port, path
- * /graphql, plus /healthz, /readyz and GraphiQL; resolves once it listens. If listening fails,
+ * /graphql, plus /healthz, /readyz, /metrics and GraphiQL; resolves once it listens. If listening fails,
  * what was started is closed and the error rethrown.
  */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -80,6 +93,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const documentLimits = options.queryLimits ?? queryLimits;
   const assembled = await assembleApp(options);
   const { app } = assembled;
+  const metrics = createMetrics(app.db);
   const schema = await buildThreadSchema(assembled.realtime.pubsub);
   const httpServer = createServer();
   const apollo = await startApollo({
@@ -90,11 +104,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     nodeEnv,
     queryLimits: documentLimits,
     persistedQueries: options.trustedDocuments ? false : options.persistedQueries,
+    metrics,
   });
   let stopping = false;
-  const stream = serveEventStream({ app, schema, log, limits, nodeEnv, queryLimits: documentLimits });
+  const stream = serveEventStream({
+    app,
+    schema,
+    log,
+    limits,
+    nodeEnv,
+    queryLimits: documentLimits,
+    metrics,
+  });
   const web = createWeb({
     accepting: () => !stopping,
+    redisReachable: assembled.realtime.reachable,
     app,
     apollo,
     stream: stream.handler,
@@ -104,7 +128,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     queryLimits: documentLimits,
     corsOrigins: options.corsOrigins,
     trustedDocuments: options.trustedDocuments,
-    pageCache: pageCache({ schema, db: app.db, rateLimits: app.rateLimits, maxBytes: options.pageCacheBytes ?? 0 }),
+    pageCache: pageCache({
+      schema,
+      db: app.db,
+      rateLimits: app.rateLimits,
+      maxBytes: options.pageCacheBytes ?? 0,
+      metrics,
+    }),
+    metrics: options.metricsOnPort === false ? undefined : metrics.text,
   });
   httpServer.on('request', web);
   const host = options.host ?? '127.0.0.1';
@@ -134,14 +165,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clientIpOf: clientIpOf(web),
     log,
     trustedDocuments: options.trustedDocuments,
+    metrics,
   });
   const close = async () => {
     stopping = true;
+    // /readyz answers 503 from here; the rest is still served until balancers have seen it.
+    if (options.shutdownDelayMs) await new Promise((wait) => setTimeout(wait, options.shutdownDelayMs));
     stream.close();
     await Promise.all([sockets.close(), apollo.stop()]);
     await assembled.close();
   };
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, app, close };
+  return { url: `http://${shownHost}:${port}`, app, metrics, close };
 }

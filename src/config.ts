@@ -1,4 +1,5 @@
-import { limitsFromEnv, type QueryLimits } from './http/limits.js';
+// Not ./http/limits.js, which loads graphql: the configuration is read before anything heavy loads.
+import { limitsFromEnv, type QueryLimits } from './http/limits/query-limits.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { loadTrustedDocuments, type TrustedDocuments } from './http/trusted-documents.js';
 
@@ -8,6 +9,12 @@ export interface Config {
   port: number;
   /** Interface to listen on. @default '0.0.0.0' */
   host: string;
+  /**
+   * `METRICS_PORT`: serve GET /metrics on this port of `host` instead of `port`, e.g. one the public
+   * cannot reach. With WORKERS past 1 the primary serves it there, summing every worker.
+   * @default unset: /metrics on `port`
+   */
+  metricsPort: number | undefined;
   /** External PostgreSQL; when unset an embedded PostgreSQL is started in `dataDir`. */
   databaseUrl: string | undefined;
   /** Where the embedded PostgreSQL keeps its files. @default './.data' */
@@ -29,6 +36,12 @@ export interface Config {
    * `*` is safe here because credentials are bearer tokens, never cookies (see docs/deploy.md). @default '*'
    */
   corsOrigins: '*' | string[];
+  /**
+   * `SHUTDOWN_DELAY_MS`: after SIGTERM, how long the service keeps serving with /readyz answering 503
+   * before it stops accepting and drains, so that a balancer polling /readyz stops sending first
+   * (set it to the balancer's interval times its unhealthy threshold). @default 0
+   */
+  shutdownDelayMs: number;
   /** Apply pending migrations at start (under an advisory lock); `MIGRATE=false` leaves it to a release step. @default true */
   migrate: boolean;
   /** Sign-ups one address may make in an hour. 0: no limit. @default 20 */
@@ -168,9 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...demoFrom(env, nodeEnv === 'production'),
     corsOrigins: corsOriginsFrom(env.CORS_ORIGINS),
     migrate: booleanFrom(env.MIGRATE, true, 'MIGRATE'),
+    shutdownDelayMs: intFrom(env.SHUTDOWN_DELAY_MS, 0, 'SHUTDOWN_DELAY_MS'),
     signupsPerIpPerHour: intFrom(env.SIGNUPS_PER_IP_PER_HOUR, 20, 'SIGNUPS_PER_IP_PER_HOUR'),
     port: intFrom(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '0.0.0.0',
+    metricsPort: env.METRICS_PORT ? intFrom(env.METRICS_PORT, 0, 'METRICS_PORT') : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './.data',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 30 * 24 * 3600, 'SESSION_TTL_SECONDS'),

@@ -1,16 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Database } from './db/database.js';
+import nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { RunningApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { exclusively, openDatabase, runMigrations } from './db/data-source.js';
+import type { Database } from './db/database.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
-import { importDemoThread, isEmpty } from './demo/import-demo.js';
-import { startApp, type RunningApp } from './app.js';
-import { assembleApp } from './assemble.js';
 import { createLog, type Log } from './log.js';
-import { startPruning } from './realtime/outbox.js';
 import type { Across } from './realtime/pubsub.js';
-import { serveClusterLimits } from './services/cluster-limits.js';
-import { applyAdminUsernames } from './services/standing.service.js';
 import type { SharedCounters } from './services/rate-limits.js';
 import { startupFailure } from './startup.js';
 
@@ -28,16 +24,55 @@ try {
   fail(createLog('info', human), error);
 }
 const log = createLog(config.logLevel, human);
+
+// Node 22.1 and later keep the compiled code of the modules below on disk, so later starts skip
+// most of compiling them (Node 20 has no such cache).
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+/**
+ * What serving needs beyond starting PostgreSQL. Loading it is most of a start's time, so it loads
+ * while PostgreSQL starts (in its own process) instead of before.
+ */
+async function loadParts() {
+  const modules = await Promise.all([
+    import('./db/data-source.js'),
+    import('./app.js'),
+    import('./assemble.js'),
+    import('./demo/import-demo.js'),
+    import('./http/metrics.js'),
+    import('./metrics.js'),
+    import('./realtime/outbox.js'),
+    import('./services/cluster-limits.js'),
+    import('./services/standing.service.js'),
+  ]);
+  const [dataSource, app, assemble, demo, metricsPort, metrics, outbox, clusterLimits, standing] = modules;
+  return {
+    ...dataSource,
+    ...app,
+    ...assemble,
+    ...demo,
+    ...metricsPort,
+    ...metrics,
+    ...outbox,
+    ...clusterLimits,
+    ...standing,
+  };
+}
+const parts = loadParts();
+// Its failure is the first await's; until then, it must not count as unhandled.
+parts.catch(() => undefined);
 // Where events and counters are shared between processes, when Redis is given.
 const redis = config.redisUrl ? { redisUrl: config.redisUrl } : undefined;
 const onPoolError = (error: Error) => log.warn('database connection lost', { error: error.message });
 
 async function open(url: string, poolSize: number, migrate: boolean): Promise<Database> {
+  const { openDatabase } = await parts;
   return openDatabase({ url, statementTimeoutMs: config.statementTimeoutMs, poolSize, onPoolError }, migrate);
 }
 
 /** Serves `db` with the configured settings, sharing events and counters as `across` and `counters` say. */
 async function serve(db: Database, across?: Across, counters?: SharedCounters): Promise<RunningApp> {
+  const { startApp } = await parts;
   const running = await startApp({
     db,
     rateLimits: config,
@@ -61,12 +96,23 @@ async function serve(db: Database, across?: Across, counters?: SharedCounters): 
     flagsToHide: config.flagsToHide,
     corsOrigins: config.corsOrigins,
     pageCacheBytes: config.pageCacheBytes,
+    metricsOnPort: config.metricsPort === undefined,
+    shutdownDelayMs: config.shutdownDelayMs,
   });
   // A worker of a cluster says nothing: its primary knows when all of them listen.
   if (cluster.isPrimary) {
     log.info('listening', { graphql: `${running.url}/graphql`, trustedDocuments: config.trustedDocuments?.size });
   }
   return running;
+}
+
+/** Serves `read` on METRICS_PORT, when set; resolves with how to close it. */
+async function metricsPort(read: () => Promise<string>): Promise<() => Promise<void>> {
+  if (config.metricsPort === undefined) return async () => undefined;
+  const { listenForMetrics } = await parts;
+  const served = await listenForMetrics(config.metricsPort, config.host, read);
+  log.info('serving metrics', { port: served.port });
+  return served.close;
 }
 
 /** Says in one line why the service could not start, and exits with 1. */
@@ -80,6 +126,7 @@ function fail(to: Log, error: unknown, databaseUrl?: string): never {
  * under the advisory lock, so that of instances starting together exactly one does each.
  */
 async function setUp(db: Database, url: string): Promise<void> {
+  const { assembleApp, exclusively, importDemoThread, isEmpty, runMigrations } = await parts;
   await exclusively(url, async () => {
     if (config.migrate) {
       const applied = await runMigrations(db);
@@ -148,6 +195,8 @@ function superviseWorkers(
       fork();
     });
   };
+  // Workers run this file, whatever started the primary (npm start's scripts/start.js checks the build first).
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
   for (let i = 0; i < count; i++) fork();
   return {
     listening,
@@ -179,19 +228,24 @@ async function primary(): Promise<void> {
   // The primary of a cluster only imports, prunes and supervises: a small pool is plenty.
   const db = await open(url, clustered ? 2 : config.poolSize, false);
   await setUp(db, url);
+  const { applyAdminUsernames, serveClusterLimits, serveClusterMetrics, startPruning } = await parts;
   const admins = await applyAdminUsernames(db, config.adminUsernames);
   if (admins > 0) log.info('made ADMIN_USERNAMES admins', { admins });
   const stopPruning = startPruning(db, config.eventRetentionSeconds, 3600, (error) =>
     log.error('pruning thread events failed', { error: String(error) }),
   );
   if (clustered && !redis) serveClusterLimits();
+  // The workers' /metrics, and METRICS_PORT, show the sum of all workers.
+  const clusterMetrics = clustered ? serveClusterMetrics() : undefined;
   const workers = clustered ? superviseWorkers(config.workers, { DATABASE_URL: url }) : undefined;
   // A single process serves; a cluster's primary serves nobody. Its events reach the other instances
   // on this database through Redis when given, else through PostgreSQL.
   const server = workers ? undefined : await serve(db, redis ?? { postgresUrl: url, onError: onPoolError }, redis);
+  const closeMetrics = await metricsPort(clusterMetrics ?? (server as RunningApp).metrics.text);
   onSignal(async () => {
     stopPruning();
     await (workers ? workers.stop() : server?.close());
+    await closeMetrics();
     await db.destroy();
     await embedded?.stop();
   });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import WebSocket from 'ws';
 import { pruneEvents } from '../src/realtime/outbox.js';
 import { AskQuestionDocument, PostAnswerDocument, ThreadPageDocument } from './generated/operations.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
+import { startProxy, type Proxy } from './support/proxy.js';
 import {
   watchWithApollo,
   watchWithGraphqlWs,
@@ -14,46 +14,6 @@ import {
 } from './support/resume-snippets.js';
 import { waitFor } from './support/wait.js';
 import { wsUrl } from './support/ws.js';
-
-/** A TCP proxy in front of the server whose connections the test cuts, like a lost network. */
-interface Proxy {
-  url: string;
-  /** Destroys every connection, and each new one until `up()`. */
-  down(): void;
-  up(): void;
-  close(): Promise<void>;
-}
-
-async function startProxy(target: URL): Promise<Proxy> {
-  const sockets = new Set<net.Socket>();
-  let isDown = false;
-  const server = net.createServer((client) => {
-    if (isDown) return void client.destroy();
-    const upstream = net.connect(Number(target.port), target.hostname);
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ]) {
-      sockets.add(from);
-      from.pipe(to);
-      from.on('error', () => to.destroy());
-      from.on('close', () => (sockets.delete(from), to.destroy()));
-    }
-  });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    down: () => {
-      isDown = true;
-      for (const socket of sockets) socket.destroy();
-    },
-    up: () => {
-      isDown = false;
-    },
-    close: () => new Promise((closed) => server.close(() => closed())),
-  };
-}
 
 let server: TestServer;
 let proxy: Proxy;

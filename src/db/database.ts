@@ -15,6 +15,18 @@ export interface Transaction {
   prepared<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]>;
 }
 
+/** A pool's connections: open, idle among them, callers waiting for one, and the most it opens. */
+export interface PoolCounts {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+function countsOf(pool: pg.Pool): PoolCounts {
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
+}
+
 /** A row as a statement gives it, before a caller says what it holds. */
 export type Row = Record<string, unknown>;
 
@@ -79,6 +91,13 @@ export class Database {
         });
       }),
     );
+  }
+
+  /** How many connections each pool holds, idle, and waited for: `typeorm` (entities, transactions) and `prepared`. */
+  poolCounts(): Record<'typeorm' | 'prepared', PoolCounts> {
+    // TypeORM's PostgresDriver keeps its pg.Pool as `master`, typed `any`.
+    const driver = this.typeorm.driver as unknown as { master: pg.Pool };
+    return { typeorm: countsOf(driver.master), prepared: countsOf(this.genericPlans) };
   }
 
   /** Closes both pools; statements still running finish first. */

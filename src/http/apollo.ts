@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { codeOf, maskError } from '../errors/format.js';
 import { RateLimitedError } from '../errors/index.js';
 import type { Log } from '../log.js';
+import type { Metrics, OperationType } from '../metrics.js';
 import type { RateLimits } from '../services/rate-limits.js';
 import { persistedQueries, type PersistedQueryOptions } from './persisted-queries.js';
 import { operationCost, queryLimitRules, withLimitCodes, type QueryLimits } from './limits.js';
@@ -26,6 +27,8 @@ export interface ApolloOptions {
   nodeEnv: string;
   /** What a document may ask for: checked while parsing (tokens) and validating (the rest). */
   queryLimits: QueryLimits;
+  /** Where each operation is counted and timed. */
+  metrics: Metrics;
   /** Where automatic persisted queries are kept (see persistedQueries); false turns them off. @default in memory */
   persistedQueries?: PersistedQueryOptions | false;
 }
@@ -62,6 +65,28 @@ function requestLogPlugin(log: Log): ApolloServerPlugin<Context> {
             viewerId: contextValue.viewer?.userId ?? null,
             errorCodes: errors.map((error) => error.extensions?.code),
           });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Counts each operation by name, type and outcome, and times queries and mutations: one hook per
+ * request, nothing per field.
+ */
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operation, operationName, request, response }) {
+          const type: OperationType = operation?.operation ?? 'unknown';
+          // Unresolved (unparsable, invalid), the operation is known only by the name the client sent.
+          const name = operationName ?? request.operationName;
+          const failed = response.body.kind === 'single' && response.body.singleResult.errors !== undefined;
+          const seconds = type === 'unknown' ? undefined : (performance.now() - started) / 1000;
+          metrics.operation(name, type, failed ? 'error' : 'success', seconds);
         },
       };
     },
@@ -119,6 +144,7 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
       // We set no cache hints; left on, it wraps every field's resolver to collect them.
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(options.log),
+      metricsPlugin(options.metrics),
       queryBudgetPlugin(options.rateLimits),
       ...(apq ? [apq.plugin] : []),
     ],

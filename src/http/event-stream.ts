@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { ExecutionResult as StreamResult } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import type { App } from '../assemble.js';
@@ -7,6 +7,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { ApiError } from '../errors/index.js';
 import type { Log } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { documentCache, sharedSubscriptions } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
@@ -23,6 +24,8 @@ export interface EventStreamOptions {
   nodeEnv: string;
   /** What a document may ask for, as over HTTP and WebSocket. */
   queryLimits: QueryLimits;
+  /** Where operations, subscriptions and deliveries are counted. */
+  metrics: Metrics;
 }
 
 /** The Express handler of /graphql/stream, and how to end its open streams. */
@@ -52,8 +55,10 @@ interface Caller {
  * instance behind a load balancer would not have.
  */
 export function serveEventStream(options: EventStreamOptions): EventStream {
-  const { app, schema, limits } = options;
+  const { app, schema, limits, metrics } = options;
   const open = new Set<Response>();
+  // The requests whose stream is a subscription's, whose results are pushed events.
+  const subscribed = new WeakSet<object>();
   const callers = new WeakMap<object, Caller>();
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   const documentOf = documentCache(
@@ -86,9 +91,19 @@ export function serveEventStream(options: EventStreamOptions): EventStream {
     onSubscribe: (req, params) => {
       const checked = documentOf(params.query);
       // graphql-sse takes a result only with a `data` key; undefined, it is left out of the JSON sent.
-      if ('errors' in checked) return { data: undefined, errors: [...checked.errors] };
+      if ('errors' in checked) {
+        metrics.operation(params.operationName, 'unknown', 'error');
+        return { data: undefined, errors: [...checked.errors] };
+      }
       const { viewer, requestId } = callers.get(req.raw) as Caller;
       const { res } = req.context;
+      const operation = getOperationAST(checked.document, params.operationName);
+      metrics.operation(operation?.name?.value ?? params.operationName, operation?.operation ?? 'unknown', 'success');
+      if (operation?.operation === 'subscription') {
+        subscribed.add(req.raw);
+        metrics.subscriptions.inc();
+        res.once('close', () => metrics.subscriptions.dec());
+      }
       const backlog = { maxPending: limits.pendingEventsPerOperation, overflow: () => res.destroy() };
       const contextValue = createContext(app, viewer, requestId, req.raw.ip ?? '', backlog) as StreamContext;
       return {
@@ -101,7 +116,10 @@ export function serveEventStream(options: EventStreamOptions): EventStream {
     },
     subscribe: (args) => subscribeShared(args),
     // graphql-sse sends results through JSON.stringify: a formatted error goes out as its GraphQLError would.
-    onNext: (_ctx, _req, result) => maskedResult(result as ExecutionResult) as StreamResult,
+    onNext: (_ctx, req, result) => {
+      if (subscribed.has(req.raw)) metrics.delivered();
+      return maskedResult(result as ExecutionResult) as StreamResult;
+    },
   });
   const handler: RequestHandler = async (req, res) => {
     open.add(res);

@@ -5,6 +5,7 @@ import { setBounded } from '../bounded-map.js';
 import type { Database } from '../db/database.js';
 import { RateLimitedError } from '../errors/index.js';
 import { fromGlobalId } from '../ids.js';
+import type { Metrics } from '../metrics.js';
 import type { RateLimits } from '../services/rate-limits.js';
 import { operationCost } from './limits.js';
 import { planPage, type PagePlan } from './page-plan.js';
@@ -19,6 +20,8 @@ export interface PageCacheOptions {
   rateLimits: RateLimits;
   /** Most bytes of response bodies kept; the least recently served go first. 0 keeps none. */
   maxBytes: number;
+  /** A page served from the cache is counted as the query Apollo would have answered. */
+  metrics: Metrics;
 }
 
 /** A thread page as it was answered, and what it is as of. */
@@ -153,6 +156,7 @@ export function pageCache(options: PageCacheOptions): RequestHandler {
 
   return async (req, res, next) => {
     if (maxBytes === 0 || req.headers.authorization !== undefined) return next();
+    const started = performance.now();
     const request = readRequest(req);
     if (request === null) return next();
     const plan = planOf(request.query, request.operationName);
@@ -183,5 +187,6 @@ export function pageCache(options: PageCacheOptions): RequestHandler {
     pages.delete(key);
     pages.set(key, page);
     answer(res, page, 'hit');
+    options.metrics.operation(request.operationName, 'query', 'success', (performance.now() - started) / 1000);
   };
 }

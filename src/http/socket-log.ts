@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Log } from '../log.js';
+import type { OperationDefinitionNode } from 'graphql';
+import type { Metrics } from '../metrics.js';
 
-/** What the log knows of one socket: its id, and when each of its operations started. */
+/** What the log knows of one socket: its id, when each of its operations started, which are subscriptions. */
 interface SocketEntry {
   id: string;
-  started: Map<string, number>;
+  started: Map<string, { at: number; name: string | null }>;
+  subscriptions: Set<string>;
 }
 
-/** Logs of WebSocket connections and their operations, each with the socket's id. */
+/** Logs and metrics of WebSocket connections and their operations, each with the socket's id. */
 export interface SocketLog {
   /** An operation `operationId` of `socket` began. */
   started(socket: WebSocket, operationId: string, operationName: string | null | undefined): void;
+  /** It passed the checks and runs `operation` (null: graphql-ws refuses it); counted, and a subscription until it ends. */
+  accepted(socket: WebSocket, operationId: string, operation: OperationDefinitionNode | null): void;
   /** It ended (completed by either side, or refused when `refused` names the codes); logs its duration. */
   ended(socket: WebSocket, operationId: string, refused?: unknown[]): void;
   /** The server begins to close `socket` with 1008 because its reader does not keep up. */
@@ -21,20 +26,26 @@ export interface SocketLog {
 
 /**
  * Logs each connection of `wsServer` when it opens (id, address) and closes (id, close code,
- * duration). One entry per socket and per operation: nothing runs per message or per event.
+ * duration), and keeps `metrics`' gauges of sockets and subscriptions. One entry per socket and per
+ * operation: nothing runs per message or per event.
  */
 export function logSockets(
   wsServer: WebSocketServer,
   log: Log,
   clientIpOf: (request: IncomingMessage) => string,
+  metrics: Metrics,
 ): SocketLog {
   const entries = new WeakMap<WebSocket, SocketEntry>();
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const entry: SocketEntry = { id: randomUUID(), started: new Map() };
+    const entry: SocketEntry = { id: randomUUID(), started: new Map(), subscriptions: new Set() };
     const opened = performance.now();
     entries.set(socket, entry);
+    metrics.websockets.inc();
     log.info('websocket opened', { socketId: entry.id, clientIp: clientIpOf(request) });
     socket.once('close', (code: number) => {
+      metrics.websockets.dec();
+      metrics.subscriptions.dec(entry.subscriptions.size);
+      entry.subscriptions.clear();
       const durationMs = Math.round(performance.now() - opened);
       log.info('websocket closed', { socketId: entry.id, code, durationMs, openOperations: entry.started.size });
     });
@@ -43,15 +54,27 @@ export function logSockets(
     started: (socket, operationId, operationName) => {
       const entry = entries.get(socket);
       if (!entry) return;
-      entry.started.set(operationId, performance.now());
+      entry.started.set(operationId, { at: performance.now(), name: operationName ?? null });
       log.info('websocket operation', { socketId: entry.id, operationId, operationName: operationName ?? null });
+    },
+    accepted: (socket, operationId, operation) => {
+      const entry = entries.get(socket);
+      const started = entry?.started.get(operationId);
+      if (!entry || started === undefined) return;
+      const name = operation?.name?.value ?? started.name;
+      metrics.operation(name, operation?.operation ?? 'unknown', operation ? 'success' : 'error');
+      if (operation?.operation !== 'subscription' || socket.readyState !== socket.OPEN) return;
+      entry.subscriptions.add(operationId);
+      metrics.subscriptions.inc();
     },
     ended: (socket, operationId, refused) => {
       const entry = entries.get(socket);
       const started = entry?.started.get(operationId);
       if (!entry || started === undefined) return;
       entry.started.delete(operationId);
-      const durationMs = Math.round(performance.now() - started);
+      if (entry.subscriptions.delete(operationId)) metrics.subscriptions.dec();
+      if (refused) metrics.operation(started.name, 'unknown', 'error');
+      const durationMs = Math.round(performance.now() - started.at);
       log.info('websocket operation ended', { socketId: entry.id, operationId, durationMs, refused });
     },
     // Logged when decided: the close itself waits for the reader, up to ws's 30 s close timeout.

@@ -11,6 +11,7 @@ import { createContext, type Context } from '../context.js';
 import { ApiError } from '../errors/index.js';
 import type { Log } from '../log.js';
 import { csrfPrevention } from './csrf.js';
+import { answerMetrics } from './metrics.js';
 import { graphiqlRouter } from './graphiql.js';
 import { refuseBadPersistedQueries } from './persisted-queries.js';
 import { refuseLargeDocuments, type QueryLimits } from './limits.js';
@@ -32,12 +33,16 @@ export interface WebOptions {
   queryLimits: QueryLimits;
   /** False once shutdown begins: /readyz then answers 503 so balancers stop sending. @default always true */
   accepting?: () => boolean;
+  /** False while the Redis that carries events is out of reach: /readyz then answers 503. @default always true */
+  redisReachable?: () => boolean;
   /** Origins whose scripts may call /graphql: `*` or a list. @default '*' */
   corsOrigins?: '*' | string[];
   /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
   pageCache: RequestHandler;
   /** The only documents /graphql and /graphql/stream run; GraphiQL is then not served. @default any */
   trustedDocuments?: TrustedDocuments;
+  /** The text of GET /metrics; without it, /metrics is not served here (METRICS_PORT serves it). */
+  metrics?: () => Promise<string>;
 }
 
 /**
@@ -94,10 +99,9 @@ function requestIds(log: Log): RequestHandler {
 }
 
 /**
- * The HTTP side: /healthz, /readyz (the database answers and shutdown has not begun), GraphiQL,
- * /graphql/stream, and /graphql behind
- * request ids, CORS, CSRF prevention, the body's size and shape checks, with an error handler that
- * answers in GraphQL's shape.
+ * The HTTP side: /healthz, /readyz (the database and Redis, if any, answer and shutdown has not
+ * begun), /metrics, GraphiQL, /graphql/stream, and /graphql behind request ids, CORS, CSRF
+ * prevention, the body's size and shape checks, with an error handler that answers in GraphQL's shape.
  */
 export function createWeb(options: WebOptions): Express {
   const { app, log } = options;
@@ -113,6 +117,10 @@ export function createWeb(options: WebOptions): Express {
       res.status(503).json({ status: 'stopping' });
       return;
     }
+    if (options.redisReachable?.() === false) {
+      res.status(503).json({ status: 'redis unavailable' });
+      return;
+    }
     try {
       await app.db.query('SELECT 1');
       res.json({ status: 'ready' });
@@ -120,6 +128,7 @@ export function createWeb(options: WebOptions): Express {
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  if (options.metrics) web.get('/metrics', answerMetrics(options.metrics));
   // Before GraphiQL's GET /graphql, whose router would answer a preflight OPTIONS itself, without CORS.
   web.use('/graphql', cors({ origin: options.corsOrigins ?? '*', exposedHeaders: ['x-request-id'] }));
   // With trusted documents alone, GraphiQL could run nothing, not even its introspection.

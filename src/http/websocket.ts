@@ -1,4 +1,10 @@
-import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -13,6 +19,7 @@ import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from '.
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { logSockets } from './socket-log.js';
 import type { TrustedDocuments } from './trusted-documents.js';
 
@@ -36,6 +43,8 @@ export interface WebSocketOptions {
    * (with `query: ""`, which graphql-ws requires) or sent in full. @default any
    */
   trustedDocuments?: TrustedDocuments;
+  /** Where sockets, operations, subscriptions and deliveries are counted. */
+  metrics: Metrics;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -109,7 +118,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     maxPayload: limits.socketMessageBytes,
     perMessageDeflate: false,
   });
-  const socketLog = logSockets(wsServer, options.log, options.clientIpOf);
+  const socketLog = logSockets(wsServer, options.log, options.clientIpOf, options.metrics);
+  const { delivered } = options.metrics;
   /** Closes a socket whose reader does not keep up, rather than holding its messages without bound. */
   const closeSlowConsumer = (socket: WebSocket) => {
     if (socket.readyState === socket.OPEN) socketLog.tooSlow(socket);
@@ -166,6 +176,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
             }),
           ]);
         }
+        socketLog.accepted(ctx.extra.socket, id, getOperationAST(checked.document, payload.operationName) ?? null);
         return {
           schema,
           document: checked.document,
@@ -182,10 +193,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
-        outlets.set(context, {
-          id,
-          send: (message) => sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer),
-        });
+        const send = (message: Buffer) => {
+          delivered();
+          return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer);
+        };
+        outlets.set(context, { id, send });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),

@@ -18,6 +18,11 @@ export interface Realtime {
   publishSessionRevoked(sessionId: number): void;
   /** Publishes that a user's role or suspension changed. */
   publishStandingChanged(userId: number): void;
+  /**
+   * False while events cannot cross to other processes through Redis: a client of it is not `ready`
+   * (connecting, reconnecting). Always true without Redis.
+   */
+  reachable(): boolean;
   /** Disconnects from Redis or PostgreSQL, if connected. */
   close(): Promise<void>;
 }
@@ -45,6 +50,7 @@ export async function createRealtime(across?: Across): Promise<Realtime> {
     },
     publishSessionRevoked: (sessionId) => pubsub.publish('sessionRevoked', sessionId),
     publishStandingChanged: (userId) => pubsub.publish('standingChanged', userId),
+    reachable: () => clients.every((client) => client.status === 'ready'),
     close: async () => {
       await Promise.all([...clients.map((client) => client.quit()), postgres?.close()]);
     },
