@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { lastingUuid } from '../ids.js';
 import type { Log } from '../log.js';
 
 /** What the log knows of one socket: its id, and when each of its operations started. */
@@ -28,7 +28,7 @@ export function logSockets(
 ): SocketLog {
   const entries = new WeakMap<WebSocket, SocketEntry>();
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const entry: SocketEntry = { id: randomUUID(), started: new Map() };
+    const entry: SocketEntry = { id: lastingUuid(), started: new Map() };
     const opened = performance.now();
     entries.set(socket, entry);
     log.info('websocket opened', { socketId: entry.id, clientIp: clientIpOf(request) });

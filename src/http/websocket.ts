@@ -1,6 +1,5 @@
 import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../assemble.js';
@@ -9,6 +8,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
+import { lastingUuid } from '../ids.js';
 import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
@@ -128,6 +128,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           const viewer = await app.sessions.viewerOf(authorization);
           // Who the socket is: each operation's context is made from it, its standing read again.
           ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
+          // Nothing reads the upgrade request again: let it go rather than hold it as long as the socket.
+          (ctx.extra as { request?: IncomingMessage }).request = undefined;
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -172,7 +174,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
-        const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
+        const context = createContext(app, viewer, lastingUuid(), caller.clientIp, backlog);
         outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
         return context;
       },
