@@ -9,6 +9,7 @@ import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { lastingUuid } from '../ids.js';
+import { textFrame, writeFrame } from './frames.js';
 import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
@@ -70,20 +71,22 @@ function closeSlowConsumer(socket: WebSocket): void {
 /**
  * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
  * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
- * the message dropped.
+ * the message dropped. `frameOf` gives the message's frame, made once for all its sockets.
  */
 function sendBounded(
   socket: WebSocket,
   message: Buffer,
   limits: SocketLimits,
   write: (write: () => void) => void,
+  frameOf: (message: Buffer) => Buffer,
 ): Promise<void> {
   return new Promise((resolve, reject) =>
     write(() => {
       if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
       if (socket.readyState !== socket.OPEN) return resolve();
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
       // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-      socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
+      if (!writeFrame(socket, frameOf(message), done)) socket.send(message, { binary: false }, done);
     }),
   );
 }
@@ -111,6 +114,13 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
   const write = slicedWrites();
+  // Each pushed message's frame, made once for all the sockets it goes to; kept as long as the message is.
+  const frames = new WeakMap<Buffer, Buffer>();
+  const frameOf = (message: Buffer) => {
+    let frame = frames.get(message);
+    if (frame === undefined) frames.set(message, (frame = textFrame(message)));
+    return frame;
+  };
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -175,7 +185,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
         const context = createContext(app, viewer, lastingUuid(), caller.clientIp, backlog);
-        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write) });
+        outlets.set(context, { id, send: (message) => sendBounded(ctx.extra.socket, message, limits, write, frameOf) });
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),
