@@ -84,7 +84,8 @@ export interface Outlet {
  * of the same event object gets the same result object, so the event costs the same work (and SQL)
  * for one watcher as for ten thousand. Events are shared by identity: pub/sub hands one object to all
  * of a process's listeners, while an event read back from the outbox (a replay) is executed for its
- * watcher alone. The subscribe resolver itself (the filter, the backlog) still runs per watcher.
+ * watcher alone. The subscribe resolver itself still runs per watcher: its filter's answers are
+ * shared per event (see Context.answerFor), its backlog is the watcher's own.
  *
  * Each event is executed with `contextFor(context, event)`, the first asking watcher's context for
  * that event (see Context.forEvent), so that the reads behind it are shared as well.
