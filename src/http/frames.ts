@@ -23,7 +23,7 @@ export function textFrame(message: Buffer): Buffer {
 /** What of ws's WebSocket a frame written past it depends on; not in ws's public types. */
 interface WsInternals {
   _socket?: Duplex;
-  _sender?: { _queue: unknown[]; _bufferedBytes: number };
+  _sender?: { _queue?: unknown[]; _bufferedBytes?: number };
 }
 
 /**
@@ -34,7 +34,8 @@ interface WsInternals {
  */
 export function writeFrame(socket: WebSocket, frame: Buffer, done: (error?: Error | null) => void): boolean {
   const { _socket, _sender } = socket as unknown as WsInternals;
-  if (!_socket || !_sender || _sender._queue.length > 0 || _sender._bufferedBytes > 0) return false;
+  // Anything else (another version of ws without these fields) goes through ws.
+  if (!_socket || _sender?._queue?.length !== 0 || _sender._bufferedBytes !== 0) return false;
   _socket.write(frame, done);
   return true;
 }
