@@ -20,17 +20,17 @@ const questionIdArg = {
     'idType) for another kind of id.',
 };
 
+/** Whether the event's post still exists: the same for every viewer. */
+async function postExists(eventContext: Context, event: ThreadEventMessage): Promise<boolean> {
+  return (await eventContext.loaders.post.load(event.postId)) !== null;
+}
+
 /**
  * The thread's events of one kind whose post still exists: deleted posts are pushed to no one. The
- * post is read through the event's shared loaders, so once per event whatever its watchers.
+ * answer is computed once per event whatever its watchers (see Context.answerFor).
  */
 function livePostsOf(kind: ThreadEventKind, ctx: Context): EventFilter {
-  return (event) =>
-    event.kind === kind &&
-    ctx
-      .forEvent(event)
-      .loaders.post.load(event.postId)
-      .then((post) => post !== null);
+  return (event) => event.kind === kind && ctx.answerFor(event, 'postExists', postExists);
 }
 
 /** The events of the thread that `options.wanted` wants and that are for the watcher (see isEventFor). */

@@ -22,6 +22,17 @@ export interface Context {
    * watcher of that event shares, so one set of reads serves them all.
    */
   forEvent(event: object): Context;
+  /**
+   * `compute`'s answer about the pushed `event`, computed once per `key` for all of the event's
+   * watchers, with the context of the first one to ask (see EventReads.answer): `key` must name
+   * everything of the viewer that the answer depends on. Filters that each of thousands of watchers
+   * runs on every event ask through it, rather than each making its own event context.
+   */
+  answerFor<E extends object, T>(
+    event: E,
+    key: string,
+    compute: (eventContext: Context, event: E) => Promise<T>,
+  ): T | Promise<T>;
 }
 
 /**
@@ -56,6 +67,14 @@ class RequestContext implements Context {
 
   forEvent(event: object): Context {
     return new RequestContext(this.app, this.viewer, this.requestId, this.clientIp, this.backlog, event);
+  }
+
+  answerFor<E extends object, T>(
+    event: E,
+    key: string,
+    compute: (eventContext: Context, event: E) => Promise<T>,
+  ): T | Promise<T> {
+    return this.app.readsOf(event).answer(key, () => compute(this.forEvent(event), event));
   }
 }
 

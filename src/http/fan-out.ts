@@ -12,6 +12,7 @@ import {
 import type { Context } from '../context.js';
 import { checkSource, queryLimits, type QueryLimits } from './limits.js';
 import { setBounded } from '../bounded-map.js';
+import { slicedRunner } from '../realtime/slices.js';
 import { fieldNamesIn } from '../../resolvers/lookahead.js';
 
 /**
@@ -56,34 +57,15 @@ export function documentCache(
 const closingBrace = Buffer.from('}');
 
 /**
- * Runs the writes it is given in order, at most `sliceSize` in one turn of the event loop, the rest
- * after `setImmediate`: delivering one event to ten thousand sockets then lets HTTP requests and
- * other sockets' messages run between slices instead of waiting for the whole delivery. The first
- * write waits for the end of the current turn too, so that the writes a burst of resolutions queues
- * go out sliced.
- * @param sliceSize @default 256
+ * Runs the writes it is given in order, in slices of about `budgetMs` of work (and at most
+ * `maxPerSlice` writes) per turn of the event loop, the rest after `setImmediate` (see
+ * slicedRunner). The first write waits for the end of the current turn too, so that the writes a
+ * burst of resolutions queues go out sliced.
+ * @param maxPerSlice @default Infinity
+ * @param budgetMs @default 5
  */
-export function slicedWrites(sliceSize = 256): (write: () => void) => void {
-  const queue: Array<() => void> = [];
-  let head = 0;
-  let scheduled = false;
-  const drain = () => {
-    const end = Math.min(queue.length, head + sliceSize);
-    for (; head < end; head++) queue[head]();
-    if (head < queue.length) {
-      setImmediate(drain);
-      return;
-    }
-    queue.length = 0;
-    head = 0;
-    scheduled = false;
-  };
-  return (write) => {
-    queue.push(write);
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(drain);
-  };
+export function slicedWrites(maxPerSlice = Infinity, budgetMs = 5): (write: () => void) => void {
+  return slicedRunner({ budgetMs, maxPerSlice });
 }
 
 type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
@@ -102,7 +84,8 @@ export interface Outlet {
  * of the same event object gets the same result object, so the event costs the same work (and SQL)
  * for one watcher as for ten thousand. Events are shared by identity: pub/sub hands one object to all
  * of a process's listeners, while an event read back from the outbox (a replay) is executed for its
- * watcher alone. The subscribe resolver itself (the filter, the backlog) still runs per watcher.
+ * watcher alone. The subscribe resolver itself still runs per watcher: its filter's answers are
+ * shared per event (see Context.answerFor), its backlog is the watcher's own.
  *
  * Each event is executed with `contextFor(context, event)`, the first asking watcher's context for
  * that event (see Context.forEvent), so that the reads behind it are shared as well.

@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { lastingUuid } from '../ids.js';
 import type { Log } from '../log.js';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Metrics } from '../metrics.js';
 
-/** What the log knows of one socket: its id, when each of its operations started, which are subscriptions. */
+/** What the log knows of one socket: its id, when each of its operations started, which are live subscriptions. */
 interface SocketEntry {
   id: string;
-  started: Map<string, { at: number; name: string | null }>;
-  subscriptions: Set<string>;
+  started: Map<string, { at: number; name: string | null; subscribed?: true }>;
 }
 
 /** Logs and metrics of WebSocket connections and their operations, each with the socket's id. */
@@ -37,17 +36,18 @@ export function logSockets(
 ): SocketLog {
   const entries = new WeakMap<WebSocket, SocketEntry>();
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const entry: SocketEntry = { id: randomUUID(), started: new Map(), subscriptions: new Set() };
+    const entry: SocketEntry = { id: lastingUuid(), started: new Map() };
     const opened = performance.now();
     entries.set(socket, entry);
     metrics.websockets.inc();
     log.info('websocket opened', { socketId: entry.id, clientIp: clientIpOf(request) });
     socket.once('close', (code: number) => {
       metrics.websockets.dec();
-      metrics.subscriptions.dec(entry.subscriptions.size);
-      entry.subscriptions.clear();
+      const openOperations = entry.started.size;
+      for (const operation of entry.started.values()) if (operation.subscribed) metrics.subscriptions.dec();
+      entry.started.clear();
       const durationMs = Math.round(performance.now() - opened);
-      log.info('websocket closed', { socketId: entry.id, code, durationMs, openOperations: entry.started.size });
+      log.info('websocket closed', { socketId: entry.id, code, durationMs, openOperations });
     });
   });
   return {
@@ -64,7 +64,7 @@ export function logSockets(
       const name = operation?.name?.value ?? started.name;
       metrics.operation(name, operation?.operation ?? 'unknown', operation ? 'success' : 'error');
       if (operation?.operation !== 'subscription' || socket.readyState !== socket.OPEN) return;
-      entry.subscriptions.add(operationId);
+      started.subscribed = true;
       metrics.subscriptions.inc();
     },
     ended: (socket, operationId, refused) => {
@@ -72,7 +72,7 @@ export function logSockets(
       const started = entry?.started.get(operationId);
       if (!entry || started === undefined) return;
       entry.started.delete(operationId);
-      if (entry.subscriptions.delete(operationId)) metrics.subscriptions.dec();
+      if (started.subscribed) metrics.subscriptions.dec();
       if (refused) metrics.operation(started.name, 'unknown', 'error');
       const durationMs = Math.round(performance.now() - started.at);
       log.info('websocket operation ended', { socketId: entry.id, operationId, durationMs, refused });

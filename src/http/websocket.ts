@@ -6,7 +6,6 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../assemble.js';
@@ -15,6 +14,8 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
+import { lastingUuid } from '../ids.js';
+import { textFrame, writeFrame } from './frames.js';
 import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
@@ -80,7 +81,7 @@ async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | n
 /**
  * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
  * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
- * the message dropped.
+ * the message dropped. `frameOf` gives the message's frame, made once for all its sockets.
  */
 function sendBounded(
   socket: WebSocket,
@@ -88,13 +89,15 @@ function sendBounded(
   limits: SocketLimits,
   write: (write: () => void) => void,
   closeSlowConsumer: (socket: WebSocket) => void,
+  frameOf: (message: Buffer) => Buffer,
 ): Promise<void> {
   return new Promise((resolve, reject) =>
     write(() => {
       if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
       if (socket.readyState !== socket.OPEN) return resolve();
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
       // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-      socket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve()));
+      if (!writeFrame(socket, frameOf(message), done)) socket.send(message, { binary: false }, done);
     }),
   );
 }
@@ -128,6 +131,13 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
   const write = slicedWrites();
+  // Each pushed message's frame, made once for all the sockets it goes to; kept as long as the message is.
+  const frames = new WeakMap<Buffer, Buffer>();
+  const frameOf = (message: Buffer) => {
+    let frame = frames.get(message);
+    if (frame === undefined) frames.set(message, (frame = textFrame(message)));
+    return frame;
+  };
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -145,6 +155,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           const viewer = await app.sessions.viewerOf(authorization);
           // Who the socket is: each operation's context is made from it, its standing read again.
           ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
+          // Nothing reads the upgrade request again: let it go rather than hold it as long as the socket.
+          (ctx.extra as { request?: IncomingMessage }).request = undefined;
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -192,10 +204,10 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
-        const context = createContext(app, viewer, randomUUID(), caller.clientIp, backlog);
+        const context = createContext(app, viewer, lastingUuid(), caller.clientIp, backlog);
         const send = (message: Buffer) => {
           delivered();
-          return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer);
+          return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer, frameOf);
         };
         outlets.set(context, { id, send });
         return context;

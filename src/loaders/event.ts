@@ -14,6 +14,8 @@ export class EventReads {
   private readonly anonymous: Loaders;
   private readonly votes: DataLoader<string, 1 | -1 | null>;
   private readonly follows: DataLoader<string, boolean>;
+  /** Each answer of {@link answer}, by key: a promise while it is computed, then the value itself. */
+  private answers?: Map<string, unknown>;
 
   constructor(db: Database) {
     this.anonymous = createLoaders(db, null);
@@ -32,6 +34,24 @@ export class EventReads {
       viewerFollows: forViewer(this.follows, viewer.userId),
       visiblePost: visiblePostLoader(this.anonymous.post, this.anonymous.anyPost, viewer),
     };
+  }
+
+  /**
+   * What `compute` answers about this event, computed once per `key` whatever the number of
+   * watchers asking: the key names the question and, when the answer depends on the viewer, their
+   * class (e.g. author, moderator, everyone else). A promise until the answer is known, then the
+   * answer itself, so that watchers asking later take it synchronously. A rejection is every
+   * asker's.
+   */
+  answer<T>(key: string, compute: () => Promise<T>): T | Promise<T> {
+    const answers = (this.answers ??= new Map());
+    if (answers.has(key)) return answers.get(key) as T | Promise<T>;
+    const pending = compute().then((value) => {
+      answers.set(key, value);
+      return value;
+    });
+    answers.set(key, pending);
+    return pending;
   }
 }
 

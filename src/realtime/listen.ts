@@ -1,3 +1,5 @@
+import { slicedRunner } from './slices.js';
+
 /** A subscription that is listening already, holding what arrives until someone takes it. */
 export interface Listening<T> {
   /** Hands everything received so far, then each new item, to `receive`. */
@@ -43,9 +45,14 @@ export function listenNow<T>(source: AsyncIterableIterator<T> & { return(): Prom
  * {@link listenNow}), every other listener of that key is handed the same items, and the last one to
  * stop closes it. Thousands of watchers of one thread so cost one pub/sub subscription, not thousands.
  * Each listener holds what arrives until it takes it, and hears nothing from before it started.
+ *
+ * Items are handed out through `run`, in order: by default in slices of 5 ms of work per turn of
+ * the event loop (see slicedRunner), so that an event with ten thousand listeners does not hold up
+ * everything else. A listener that stops is handed nothing more.
  */
 export function sharedListening<K, T>(
   open: (key: K) => AsyncIterableIterator<T> & { return(): Promise<unknown> },
+  run: (task: () => void) => void = slicedRunner({ atOnce: true }),
 ): (key: K) => Listening<T> {
   const sources = new Map<K, { listeners: Set<(item: T) => void>; source: Listening<T> }>();
   return (key) => {
@@ -54,7 +61,11 @@ export function sharedListening<K, T>(
       const listeners = new Set<(item: T) => void>();
       const source = listenNow(open(key));
       source.deliverTo((item) => {
-        for (const listener of listeners) listener(item);
+        for (const listener of listeners) {
+          run(() => {
+            if (listeners.has(listener)) listener(item);
+          });
+        }
       });
       sources.set(key, (shared = { listeners, source }));
     }
