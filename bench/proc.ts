@@ -99,8 +99,11 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/** The node that runs the service and the floor: BENCH_NODE, or the bench's own. */
+export const benchNode = process.env.BENCH_NODE ?? process.execPath;
+
 /**
- * Spawns `node <script>` with PORT set to a free port and resolves once it answers HTTP there
+ * Spawns {@link benchNode} `<script>` with PORT set to a free port and resolves once it answers HTTP there
  * (`GET /readyz`, any status). Every line it prints goes to `output`; an exit we did not ask for
  * is logged. Its stop goes on `cleanups`.
  */
@@ -113,7 +116,7 @@ export async function spawnNode(
   nodeArgs: readonly string[] = [],
 ): Promise<Served> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
+  const child: ChildProcess = spawn(benchNode, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.js';
 import { globalId, gql, logIn, threadPageQuery, voteMutation } from './client.js';
 import { comparePages, drive, pageRequests, type PageComparison, type PageRun, type Target } from './drive.js';
 import { loadDataset, prng, shape } from './dataset.js';
-import { processTree, spawnNode, type Served } from './proc.js';
+import { benchNode, processTree, spawnNode, type Served } from './proc.js';
 import {
   runFanOut,
   type FanOutPlan,
@@ -25,6 +26,7 @@ import {
  * BENCH_DATABASE_URL: use that PostgreSQL instead of an embedded one (a database is made and dropped).
  * BENCH_SECONDS / BENCH_WARMUP_SECONDS shorten the timed runs (default 20 and 5) for a quick try.
  * BENCH_ONLY: a comma-separated subset of page, search, fanout, writes (default: all four).
+ * BENCH_NODE: the node binary that runs the service and the floor (default: the bench's own).
  * BENCH_SERVICE_NODE_ARGS: more options for the service's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  * BENCH_WORKERS: the service's WORKERS (default: one per CPU but one, left to PostgreSQL and the load generator).
  * BENCH_WRITE_RATE: votes per second offered in the writes part (default 1000, the target).
@@ -51,6 +53,9 @@ for (const part of only) {
 /** Runs a part of the bench when BENCH_ONLY names it. */
 const ifPart = <T>(part: (typeof parts)[number], run: () => Promise<T>): Promise<T | undefined> =>
   only.has(part) ? run() : Promise.resolve(undefined);
+
+/** The version of the node that runs the service and the floor. */
+const servedNode = execFileSync(benchNode, ['--version'], { encoding: 'utf8' }).trim();
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -101,7 +106,7 @@ async function createDatabase(): Promise<string> {
 async function main(): Promise<void> {
   const loadAverageAtStart = loadavg();
   log(
-    `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}, pools of ${poolSize}; timed runs ${warmupSeconds} s + ${seconds} s`,
+    `node ${process.version} (service and floor ${servedNode}), ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; service workers ${workers}, pools of ${poolSize}; timed runs ${warmupSeconds} s + ${seconds} s`,
   );
   const url = await createDatabase();
   // No statement timeout: loading the dataset on a busy machine may take longer than a request may.
@@ -470,6 +475,7 @@ async function main(): Promise<void> {
       workers,
       poolSize,
       node: process.version,
+      servedNode,
       loadAverageAtStart,
       loadAverageAtEnd: loadavg(),
     },

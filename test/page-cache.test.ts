@@ -7,6 +7,8 @@ import {
   ThreadViewDocument,
   UnacceptAnswerDocument,
 } from './generated/operations.js';
+import { pageVersions } from '../src/http/page-version.js';
+import { fromGlobalId } from '../src/ids.js';
 import type { TestServer } from './support/harness.js';
 import { answer, reply, signUpMany, vote, writeThread, type User } from './support/actions.js';
 import { serve, startTestServer } from './support/servers.js';
@@ -197,6 +199,63 @@ describe('the anonymous page cache', () => {
   });
 });
 
+/** The score of the first answer on a page read. */
+function firstAnswerScore(read: Read): number {
+  const page = JSON.parse(read.text) as { data: { question: { answers: { nodes: Array<{ score: number }> } } } };
+  return page.data.question.answers.nodes[0].score;
+}
+
+describe('the checks of page versions', () => {
+  const versionStatements = () => server.sql.filter((statement) => statement.includes('page_epoch')).length;
+  const nextTurn = () => new Promise((done) => setImmediate(done));
+
+  it('should read the versions asked for in one turn of the event loop in one statement', async () => {
+    const questions = await Promise.all([cachedThread(), cachedThread(), cachedThread()]);
+    const versionOf = pageVersions(server.db);
+    server.sql.length = 0;
+    const versions = await Promise.all(questions.map(({ question }) => versionOf(fromGlobalId(question).rowId)));
+    expect(versions.every((version) => /^\d+\.\d+$/.test(version!))).toBe(true);
+    expect(versionStatements()).toBe(1);
+  });
+
+  it('should make the requests that arrive while a statement runs wait for the next one, all together', async () => {
+    const [first, second, third] = await Promise.all([cachedThread(), cachedThread(), cachedThread()]);
+    const versionOf = pageVersions(server.db);
+    server.sql.length = 0;
+    const early = versionOf(fromGlobalId(first.question).rowId);
+    await nextTurn();
+    // The first statement has started and cannot have ended: no I/O ran since.
+    const late = [second, third].map(({ question }) => versionOf(fromGlobalId(question).rowId));
+    const versions = await Promise.all([early, ...late]);
+    expect(versions.every((version) => /^\d+\.\d+$/.test(version!))).toBe(true);
+    expect(versionStatements()).toBe(2);
+  });
+
+  it('should never give a page older than a write answered before the read was sent, under concurrent reads', async () => {
+    const other = await serve(server.db, { pageCacheBytes: 1 << 20 });
+    const { question, answer: answerId } = await cachedThread();
+    const voters = await signUpMany(server, 12);
+    let answered = 0;
+    let voting = true;
+    const readers = [server.url, other.url].flatMap((url) =>
+      Array.from({ length: 4 }, async () => {
+        let reads = 0;
+        while (voting) {
+          const atLeast = answered;
+          expect(firstAnswerScore(await readPage(url, question))).toBeGreaterThanOrEqual(atLeast);
+          reads += 1;
+        }
+        return reads;
+      }),
+    );
+    for (const voter of voters) answered = (await vote(server, voter, answerId, 'UP')).score;
+    voting = false;
+    const reads = await Promise.all(readers);
+    expect(answered).toBe(voters.length);
+    expect(reads.every((count) => count > 0)).toBe(true);
+  });
+});
+
 describe('the page cache of two instances on one database', () => {
   it('should never serve a page older than a write answered by the other instance', async () => {
     const other = await serve(server.db, { pageCacheBytes: 1 << 20 });
@@ -208,8 +267,7 @@ describe('the page cache of two instances on one database', () => {
       const [onOther, onSame] = await Promise.all([readPage(other.url, question), readPage(server.url, question)]);
       for (const read of [onOther, onSame]) {
         expect(read.cache).toBe('miss');
-        const page = JSON.parse(read.text) as { data: { question: { answers: { nodes: Array<{ score: number }> } } } };
-        expect(page.data.question.answers.nodes[0].score).toBe(score);
+        expect(firstAnswerScore(read)).toBe(score);
       }
     }
   });
