@@ -85,6 +85,20 @@ export async function runMigrations(db: Database): Promise<string[]> {
 }
 
 /**
+ * pg as TypeORM's `driver` option takes it, handing each pool it makes to `made`: the pool's counts
+ * are then read through pg's public API rather than from the driver's fields.
+ */
+function pgReporting(made: (pool: pg.Pool) => void): typeof pg {
+  class ReportedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      made(this);
+    }
+  }
+  return { ...pg, Pool: ReportedPool };
+}
+
+/**
  * Opens the database: TypeORM's DataSource (initialized; when `migrate`, with pending migrations
  * applied under {@link exclusively}; never `synchronize`) and the pool of generic-plan sessions, both
  * made from the same pool configuration.
@@ -104,8 +118,10 @@ export async function openDatabase(
   useFastTimestamps();
   // A refused connection fails at once; waiting for a free connection in a burst may take a while.
   const pool = { max: poolSize, connectionTimeoutMillis: connectionTimeoutMs, statement_timeout: statementTimeoutMs };
+  let typeormPool: pg.Pool | undefined;
   const typeorm = new DataSource({
     type: 'postgres',
+    driver: pgReporting((made) => (typeormPool = made)),
     url,
     entities,
     migrations,
@@ -129,7 +145,8 @@ export async function openDatabase(
   await typeorm.initialize();
   const genericPlans = new pg.Pool({ ...pool, connectionString: withGenericPlans(url) });
   genericPlans.on('error', onPoolError);
-  const db = new Database(typeorm, genericPlans);
+  if (typeormPool === undefined) throw new Error('TypeORM made no pool through the driver it was given');
+  const db = new Database(typeorm, genericPlans, typeormPool);
   if (migrate) {
     await exclusively(url, () => runMigrations(db)).catch(async (error: unknown) => {
       await db.destroy();

@@ -48,10 +48,12 @@ export class Database {
   /**
    * @param typeorm the initialized DataSource; its metadata is the entities' mapping
    * @param genericPlans sessions on the same database with `plan_cache_mode=force_generic_plan`
+   * @param typeormPool the pool the DataSource made (see openDatabase), for its counts
    */
   constructor(
     readonly typeorm: DataSource,
     private readonly genericPlans: pg.Pool,
+    private readonly typeormPool: pg.Pool,
   ) {}
 
   /** Runs `sql` outside any transaction; the result as {@link Transaction.query} gives it. */
@@ -95,9 +97,7 @@ export class Database {
 
   /** How many connections each pool holds, idle, and waited for: `typeorm` (entities, transactions) and `prepared`. */
   poolCounts(): Record<'typeorm' | 'prepared', PoolCounts> {
-    // TypeORM's PostgresDriver keeps its pg.Pool as `master`, typed `any`.
-    const driver = this.typeorm.driver as unknown as { master: pg.Pool };
-    return { typeorm: countsOf(driver.master), prepared: countsOf(this.genericPlans) };
+    return { typeorm: countsOf(this.typeormPool), prepared: countsOf(this.genericPlans) };
   }
 
   /** Closes both pools; statements still running finish first. */
