@@ -62,9 +62,9 @@ const closingBrace = Buffer.from('}');
  * slicedRunner). The first write waits for the end of the current turn too, so that the writes a
  * burst of resolutions queues go out sliced.
  * @param maxPerSlice @default Infinity
- * @param budgetMs @default 5
+ * @param budgetMs @default 1
  */
-export function slicedWrites(maxPerSlice = Infinity, budgetMs = 5): (write: () => void) => void {
+export function slicedWrites(maxPerSlice = Infinity, budgetMs = 1): (write: () => void) => void {
   return slicedRunner({ budgetMs, maxPerSlice });
 }
 

@@ -46,7 +46,7 @@ export function listenNow<T>(source: AsyncIterableIterator<T> & { return(): Prom
  * stop closes it. Thousands of watchers of one thread so cost one pub/sub subscription, not thousands.
  * Each listener holds what arrives until it takes it, and hears nothing from before it started.
  *
- * Items are handed out through `run`, in order: by default in slices of 5 ms of work per turn of
+ * Items are handed out through `run`, in order: by default in slices of 1 ms of work per turn of
  * the event loop (see slicedRunner), so that an event with ten thousand listeners does not hold up
  * everything else. A listener that stops is handed nothing more.
  */

@@ -1,6 +1,6 @@
 /** How {@link slicedRunner} cuts its work into turns of the event loop. */
 export interface SliceOptions {
-  /** Work per slice, in ms: a slice ends with the first task that ends past it. @default 5 */
+  /** Work per slice, in ms: a slice ends with the first task that ends past it. @default 1 */
   budgetMs?: number;
   /** Tasks per slice at most. @default Infinity */
   maxPerSlice?: number;
@@ -17,7 +17,7 @@ export interface SliceOptions {
  * sockets' messages run between slices instead of waiting for the whole delivery. A budget of time
  * rather than of tasks, because a task's cost varies with the machine and its load.
  */
-export function slicedRunner({ budgetMs = 5, maxPerSlice = Infinity, atOnce = false }: SliceOptions = {}): (
+export function slicedRunner({ budgetMs = 1, maxPerSlice = Infinity, atOnce = false }: SliceOptions = {}): (
   task: () => void,
 ) => void {
   const queue: Array<() => void> = [];
