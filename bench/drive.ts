@@ -104,6 +104,26 @@ export function pageRequests(dataset: Dataset, target: Target, viewers: readonly
   };
 }
 
+/**
+ * Reads every thread's anonymous page once, `concurrency` at a time: the cached service's first
+ * round then starts warm, as a service that has been running does, rather than with a cold cache.
+ */
+export async function readEveryPage(target: Target, dataset: Dataset, concurrency = 8): Promise<void> {
+  const { first, last } = dataset.questionIds;
+  let next = first;
+  const reader = async () => {
+    for (let rowId = next++; rowId <= last; rowId = next++) {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: threadPageQuery, variables: { id: globalId('Question', rowId) } }),
+      });
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, reader));
+}
+
 /** Asks both targets for the same pages; counts the pages whose JSON differ. */
 export async function comparePages(service: Target, floor: Target, viewer: number, pages: number) {
   let differ = 0;
