@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { errorCodes, globalId, threadPageQuery } from './client.js';
 import { prng, shape, type Dataset } from './dataset.js';
@@ -105,21 +106,24 @@ export function pageRequests(dataset: Dataset, target: Target, viewers: readonly
 }
 
 /**
- * Reads every thread's anonymous page once, `concurrency` at a time: the cached service's first
- * round then starts warm, as a service that has been running does, rather than with a cold cache.
+ * Reads every thread's anonymous page once, `concurrency` at a time, with the headers autocannon
+ * sends (no Accept, which the cache's key holds): the cached service's first round then starts warm,
+ * as a service that has been running does, rather than with a cold cache.
  */
 export async function readEveryPage(target: Target, dataset: Dataset, concurrency = 8): Promise<void> {
   const { first, last } = dataset.questionIds;
+  const read = (rowId: number) =>
+    new Promise<void>((done, fail) => {
+      const body = JSON.stringify({ query: threadPageQuery, variables: { id: globalId('Question', rowId) } });
+      const call = request(target.url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) =>
+        res.resume().on('end', done).on('error', fail),
+      );
+      call.on('error', fail);
+      call.end(body);
+    });
   let next = first;
   const reader = async () => {
-    for (let rowId = next++; rowId <= last; rowId = next++) {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: threadPageQuery, variables: { id: globalId('Question', rowId) } }),
-      });
-      await response.arrayBuffer();
-    }
+    for (let rowId = next++; rowId <= last; rowId = next++) await read(rowId);
   };
   await Promise.all(Array.from({ length: concurrency }, reader));
 }
