@@ -1,25 +1,12 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { importDemoThread } from '../src/demo/import-demo.js';
-import { parseSeedThread } from '../src/demo/seed-thread.js';
-import {
-  DeletePostDocument,
-  EditPostDocument,
-  LogInDocument,
-  PostReplyDocument,
-  QuestionsDocument,
-  SearchDocument,
-  SearchPageDocument,
-  type SearchQuery,
-} from './generated/operations.js';
-import { answer, ask, type User } from './support/actions.js';
-import type { TestServer } from './support/harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { QuestionsDocument, SearchDocument, SearchPageDocument, type SearchQuery } from './generated/operations.js';
 import { problem } from './support/responses.js';
-import { startTestServer } from './support/servers.js';
+import { search, seed, server, useSearchServer } from './support/search.js';
+
+useSearchServer();
 
 type Edge = SearchQuery['search']['edges'][number];
 
-const seed = parseSeedThread(readFileSync(new URL('../src/demo/seed-thread.txt', import.meta.url), 'utf8'));
 const demoTitle = 'Le Mouvement des entrepreneurs sociaux Midi-Pyrénées cherche à attirer des entrepreneurs sociaux';
 
 /** Every post of the demo thread as "author: start of body", with the text a search reads. */
@@ -53,22 +40,6 @@ function labelsOf(edges: readonly Edge[]): string[] {
 
 const social = (folded: string) => /social|sociaux/.test(folded);
 const entrepreneur = (folded: string) => /\bentrepreneurs?\b/.test(folded);
-
-let server: TestServer;
-let author: User;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await importDemoThread(server.db, server.services, { password: 'demo-password' });
-  author = await server.signUp('Search_author');
-});
-
-/** Searches anonymously; fails the test on any error. */
-async function search(query: string, first = 100, after?: string): Promise<SearchQuery['search']> {
-  const response = await server.gql(SearchDocument, { query, first, after });
-  expect(response.errors).toBeUndefined();
-  return response.data!.search;
-}
 
 describe('search on the demo thread', () => {
   it('should find the posts holding "économie sociale" when asked for economie sociale, without accents', async () => {
@@ -189,109 +160,6 @@ describe('search on the demo thread', () => {
     const found = await search('Midi-Pyrénées cherche');
     expect(found.edges.map((edge) => edge.node.__typename)).toEqual(['Question']);
     expect(found.edges[0].snippet).toContain('<mark>cherche</mark>');
-  });
-});
-
-describe('search and writes', () => {
-  it('should escape the body in the snippet: no raw <script>, only <mark> tags', async () => {
-    const questionId = (
-      await ask(server, author, {
-        title: 'Une question sur la sécurité',
-        body: 'Rien de spécial ici.',
-        tags: ['recherche'],
-      })
-    ).id;
-    await answer(
-      server,
-      author,
-      questionId,
-      'Attention <script>alert("zorglub")</script> au zorglub & à <b>ses amis</b>.',
-    );
-    const [edge] = (await search('zorglub')).edges;
-    expect(edge.node.__typename).toBe('Answer');
-    expect(edge.snippet).toContain('<mark>zorglub</mark>');
-    expect(edge.snippet).not.toContain('<script');
-    expect(edge.snippet).toContain('&lt;script&gt;');
-    expect(edge.snippet).toContain('&amp;');
-    expect(edge.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
-  });
-
-  it('should rank a question whose title matches above an older answer whose body matches once', async () => {
-    const first = (
-      await ask(server, author, {
-        title: 'Une question sans le mot cherché',
-        body: 'Un corps sans rapport.',
-        tags: ['recherche'],
-      })
-    ).id;
-    const olderAnswer = (await answer(server, author, first, 'Il paraît que le quokka sourit toujours.')).id;
-    const titled = (
-      await ask(server, author, {
-        title: 'Le quokka est-il un animal heureux ?',
-        body: 'Je me demande, tout simplement.',
-        tags: ['recherche'],
-      })
-    ).id;
-    const found = await search('quokka');
-    expect(found.nodes.map((node) => node.id)).toEqual([titled, olderAnswer]);
-  });
-
-  it('should find an edited post by its new title and body, and no longer by the words it lost', async () => {
-    const questionId = (
-      await ask(server, author, {
-        title: 'Le pangolin dort-il ?',
-        body: 'Le pangolin se roule en boule.',
-        tags: ['recherche'],
-      })
-    ).id;
-    const edited = await server.gql(
-      EditPostDocument,
-      { input: { id: questionId, title: 'Le tatou dort-il ?', body: 'Le tatou creuse des terriers.' } },
-      author.token,
-    );
-    expect(edited.errors).toBeUndefined();
-    expect((await search('pangolin')).totalCount).toBe(0);
-    expect((await search('tatou')).nodes.map((node) => node.id)).toEqual([questionId]);
-    expect((await search('terriers')).nodes.map((node) => node.id)).toEqual([questionId]);
-  });
-
-  it('should leave out a reply once its author deletes it', async () => {
-    const reply = seed.answers.flatMap((a) => a.replies).find((r) => r.author === 'ArlitConseil')!;
-    expect(reply.body).toContain('préoccupations');
-    const before = await search('préoccupations');
-    expect(before.edges.map((edge) => [edge.node.__typename, edge.node.author.username])).toEqual([
-      ['Reply', 'ArlitConseil'],
-    ]);
-    const login = await server.gql(LogInDocument, { input: { username: 'ArlitConseil', password: 'demo-password' } });
-    expect(login.errors).toBeUndefined();
-    const deleted = await server.gql(DeletePostDocument, { id: before.nodes[0].id }, login.data!.logIn.token);
-    expect(deleted.errors).toBeUndefined();
-    const after = await search('preoccupations');
-    expect([after.edges, after.totalCount]).toEqual([[], 0]);
-    expect(await server.drift()).toEqual([]);
-  });
-
-  it('should leave out the answers and replies of a deleted question', async () => {
-    const questionId = (
-      await ask(server, author, {
-        title: 'Qui connaît le zygomorphe ?',
-        body: 'Le zygomorphe intrigue.',
-        tags: ['recherche'],
-      })
-    ).id;
-    const answerId = (await answer(server, author, questionId, 'Un zygomorphe, voyons.')).id;
-    const reply = await server.gql(
-      PostReplyDocument,
-      { input: { answerId, body: 'Zygomorphes, au pluriel.' } },
-      author.token,
-    );
-    expect(reply.errors).toBeUndefined();
-    expect((await search('zygomorphe')).totalCount).toBe(3);
-    const deleted = await server.gql(DeletePostDocument, { id: questionId }, author.token);
-    expect(deleted.errors).toBeUndefined();
-    const after = await search('zygomorphe');
-    expect([after.edges, after.totalCount]).toEqual([[], 0]);
-    expect(await server.drift()).toEqual([]);
   });
 });
 

@@ -51,9 +51,7 @@ export function dataOf<T>(response: Response<T>): T {
   return response.data;
 }
 
-export function codeOf(response: Response<unknown>): unknown {
-  return response.errors?.[0]?.extensions?.code;
-}
+export { codeOf } from './responses.js';
 
 /** Sends a vote and returns the response, refused or not. */
 export function tryVote(user: User, targetId: string, value: VoteValue) {

@@ -14,3 +14,13 @@ export function problem(response: Response<unknown>): Record<string, unknown> {
   const { code, field, rule } = response.errors[0].extensions ?? {};
   return Object.fromEntries(Object.entries({ code, field, rule }).filter(([, value]) => value !== undefined));
 }
+
+/** The `extensions.code` of the first error of a response. */
+export function codeOf(response: Response<unknown>): unknown {
+  return response.errors?.[0]?.extensions?.code;
+}
+
+/** The `extensions.rule` of the first error of a response. */
+export function ruleOf(response: Response<unknown>): unknown {
+  return response.errors?.[0]?.extensions?.rule;
+}
