@@ -16,6 +16,9 @@ export interface GraphQLResponse<T> {
 export const globalId = (type: 'Question' | 'Answer' | 'Reply', rowId: number): string =>
   Buffer.from(`${type}:${rowId}`).toString('base64url');
 
+/** The GraphQL type of each kind of post row. */
+export const typeOf = { question: 'Question', answer: 'Answer', reply: 'Reply' } as const;
+
 /** POSTs one operation to `url`, with `Authorization: Bearer <token>` when given. */
 export async function gql<T>(
   url: string,
