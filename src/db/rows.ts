@@ -1,4 +1,6 @@
 import { Answer } from '../../entities/answer.entity.js';
+import { Flag } from '../../entities/flag.entity.js';
+import { ModerationAction } from '../../entities/moderation-action.entity.js';
 import { Notification } from '../../entities/notification.entity.js';
 import type { Post, PostKind } from '../../entities/post.entity.js';
 import { Question } from '../../entities/question.entity.js';
@@ -169,6 +171,32 @@ export function toTag(row: Record<string, unknown>): Tag {
 
 export function toNotification(row: Record<string, unknown>): Notification {
   return Object.assign(new Notification(), row);
+}
+
+const flagColumns = [
+  'id',
+  'post_id',
+  'flagger_id',
+  'reason',
+  'note',
+  'status',
+  'created_at',
+  'handled_by_id',
+  'handled_at',
+];
+const actionColumns = ['id', 'kind', 'moderator_id', 'post_id', 'user_id', 'reason', 'created_at'];
+
+/** A flag row's columns as entity properties, the flag table being `f`. */
+export const flagSelect = selectList(flagColumns, 'f');
+/** A moderation_action row's columns as entity properties, the table being `a`. */
+export const actionSelect = selectList(actionColumns, 'a');
+
+export function toFlag(row: Record<string, unknown>): Flag {
+  return Object.assign(new Flag(), row);
+}
+
+export function toAction(row: Record<string, unknown>): ModerationAction {
+  return Object.assign(new ModerationAction(), row);
 }
 
 /** Turns post rows read with {@link postReadColumns} into posts, for one viewer. */

@@ -4,23 +4,10 @@ import type { Notification } from '../../entities/notification.entity.js';
 import { liveNotifications } from '../db/notifications.js';
 import { notificationColumns, selectList, toNotification } from '../db/rows.js';
 import { inKeyOrder } from './batch.js';
-import {
-  afterCondition,
-  decodeCursor,
-  directed,
-  orderBy,
-  toPage,
-  type Ordering,
-  type Page,
-  type PageArgs,
-} from './pagination.js';
+import { byId, idPage } from './id-pages.js';
+import type { Page, PageArgs } from './pagination.js';
 
 const columns = selectList(notificationColumns, 'n');
-
-const newestFirst: Ordering = {
-  name: 'NEWEST',
-  keys: [{ column: 'id', property: 'rowId', descending: true, type: 'integer' }],
-};
 
 /** Notifications by row id, whoever they belong to (callers check the owner). */
 export function notificationLoader(db: Database): DataLoader<number, Notification | null> {
@@ -34,30 +21,19 @@ export function notificationLoader(db: Database): DataLoader<number, Notificatio
 }
 
 /** A page of a user's notifications, newest first; only unread ones with `unreadOnly`. */
-export async function notificationPage(
+export function notificationPage(
   db: Database,
   userId: number,
   args: PageArgs & { unreadOnly: boolean },
 ): Promise<Page<Notification>> {
-  const filter = `n.user_id = $1 ${args.unreadOnly ? 'AND n.read_at IS NULL' : ''}`;
-  const scope = `notifications ${args.unreadOnly ? 'unread' : 'all'}`;
-  const params: unknown[] = [userId, args.first + 1];
-  const ordering = directed(newestFirst, args);
-  let condition = filter;
-  if (args.after != null) {
-    params.push(...decodeCursor(ordering, scope, { ...args, after: args.after }));
-    condition += ` AND ${afterCondition(ordering, 'n', (i) => `$${i + 3}`)}`;
-  }
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${columns} FROM notification n ${liveNotifications} WHERE ${condition} ORDER BY ${orderBy(ordering, 'n')} LIMIT $2`,
-    params,
-  );
-  const count = async (): Promise<number> => {
-    const [{ total }]: Array<{ total: number }> = await db.query(
-      `SELECT count(*)::integer AS total FROM notification n ${liveNotifications} WHERE ${filter}`,
-      [userId],
-    );
-    return total;
+  const source = {
+    table: 'notification',
+    alias: 'n',
+    columns,
+    join: liveNotifications,
+    filter: `n.user_id = $1 ${args.unreadOnly ? 'AND n.read_at IS NULL' : ''}`,
+    param: userId,
+    scope: `notifications ${args.unreadOnly ? 'unread' : 'all'}`,
   };
-  return toPage(ordering, scope, rows, args, toNotification, count);
+  return idPage(db, source, byId(true), args, toNotification);
 }

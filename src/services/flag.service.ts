@@ -4,7 +4,7 @@ import { FlagReason, FlagStatus } from '../../entities/moderation-enums.js';
 import type { Author } from '../auth/viewer.js';
 import { BadUserInputError, NotFoundError } from '../errors/index.js';
 import type { PostRef } from '../ids.js';
-import { flagColumns, toFlag } from '../loaders/moderation.js';
+import { flagSelect, toFlag } from '../db/rows.js';
 import type { Realtime } from '../realtime/pubsub.js';
 import { logAction } from './moderation-log.js';
 import { authorize } from './policy.js';
@@ -43,7 +43,7 @@ export class FlagService {
       authorize(viewer, 'flag', post);
       const [row]: Array<Record<string, unknown>> = await m.query(
         `INSERT INTO flag AS f (post_id, flagger_id, reason, note) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (post_id, flagger_id) DO NOTHING RETURNING ${flagColumns}`,
+         ON CONFLICT (post_id, flagger_id) DO NOTHING RETURNING ${flagSelect}`,
         [post.rowId, viewer.userId, reason, text],
       );
       if (row === undefined) {
@@ -77,13 +77,13 @@ export class FlagService {
       const { post } = lineage;
       const [resolved]: [Array<Record<string, unknown>>, number] = await m.query(
         `UPDATE flag f SET status = $2, handled_by_id = $3, handled_at = now()
-          WHERE f.post_id = $1 AND f.status = 'OPEN' RETURNING ${flagColumns}`,
+          WHERE f.post_id = $1 AND f.status = 'OPEN' RETURNING ${flagSelect}`,
         [post.rowId, helpful ? FlagStatus.HELPFUL : FlagStatus.DECLINED, viewer.userId],
       );
       const mine = resolved.find((row) => row.rowId === flagId);
       if (mine === undefined) {
         const [row]: Array<Record<string, unknown>> = await m.query(
-          `SELECT ${flagColumns} FROM flag f WHERE f.id = $1`,
+          `SELECT ${flagSelect} FROM flag f WHERE f.id = $1`,
           [flagId],
         );
         return toFlag(row);
