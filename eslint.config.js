@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/generated/', 'schema/trusted-documents/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'schema/trusted-documents/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

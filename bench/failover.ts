@@ -5,7 +5,7 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { resumingClient } from '../src/client/resume.js';
-import { ThreadEventsDocument } from '../test/generated/operations.js';
+import { ThreadEventsDocument } from '../schema/trusted-documents/graphql.js';
 import { startNginx } from '../test/support/nginx.js';
 import { spawnNode, type Served } from './proc.js';
 

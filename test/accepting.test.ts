@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AcceptAnswerDocument, UnacceptAnswerDocument } from './generated/operations.js';
+import { AcceptAnswerDocument, UnacceptAnswerDocument } from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import { alice, answerSnapshot, bob, carol, questionSnapshot, server, usePostsServer } from './support/posts.js';
 import { problem } from './support/responses.js';

@@ -8,7 +8,7 @@ import {
   PostReplyDocument,
   UnacceptAnswerDocument,
   VoteDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, aQuestion, ask } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import { globalId } from './support/ids.js';

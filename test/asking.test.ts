@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AskQuestionDocument } from './generated/operations.js';
+import { AskQuestionDocument } from '../schema/trusted-documents/graphql.js';
 import { aQuestion, ask } from './support/actions.js';
 import { alice, questionIds, server, usePostsServer } from './support/posts.js';
 import { problem } from './support/responses.js';

@@ -16,7 +16,7 @@ import {
   UnacceptAnswerDocument,
   ViewerDocument,
   VoteDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { writeThread, type ThreadIds } from './support/actions.js';
 import type { Response, TestServer } from './support/harness.js';
 import { startTestServer } from './support/servers.js';

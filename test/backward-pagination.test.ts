@@ -8,7 +8,7 @@ import {
   ThreadViewFromEndDocument,
   ThreadViewDocument,
   type QuestionsBackwardQueryVariables,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
 
 let server: TestServer;

@@ -9,7 +9,7 @@ import {
   ThreadEventsDocument,
   ViewerDocument,
   type ThreadEventsSubscription,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, type User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { rowIdOf } from './support/ids.js';

@@ -12,7 +12,7 @@ import {
   RepliesDocument,
   TagQuestionsDocument,
   TagsDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, aQuestion, ask, reply, signUpMany, type User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { rowIdOf } from './support/ids.js';

@@ -9,7 +9,7 @@ import {
   TagQuestionsDocument,
   UserPostsPageDocument,
   UserProfileDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, vote } from './support/actions.js';
 import {
   alice,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { importDemoThread } from '../src/demo/import-demo.js';
 import { parseSeedThread } from '../src/demo/seed-thread.js';
-import { ThreadPageDocument } from './generated/operations.js';
+import { ThreadPageDocument } from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 const seed = parseSeedThread(readFileSync(new URL('../src/demo/seed-thread.txt', import.meta.url), 'utf8'));

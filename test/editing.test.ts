@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EditPostDocument, TagQuestionsDocument } from './generated/operations.js';
+import { EditPostDocument, TagQuestionsDocument } from '../schema/trusted-documents/graphql.js';
 import { answer, aQuestion, ask, reply } from './support/actions.js';
 import {
   alice,

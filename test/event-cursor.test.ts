@@ -14,7 +14,7 @@ import {
   VoteDocument,
   type ThreadEventsSubscription,
   type VoteValue,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
 import { failureOf, watch, wsClient, type Watch } from './support/ws.js';
 

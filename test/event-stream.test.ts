@@ -6,7 +6,7 @@ import {
   ThreadEventsDocument,
   type AnswerAddedSubscription,
   type ThreadEventsSubscription,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, vote, type User } from './support/actions.js';
 import { serve, type TestServer } from './support/harness.js';
 import { nestedConnections } from './support/hostile.js';

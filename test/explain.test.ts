@@ -3,7 +3,11 @@ import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import type { Database } from '../src/db/database.js';
 import { openDatabase } from '../src/db/data-source.js';
-import { ThreadPageDocument, ThreadViewDocument, ThreadViewFromEndDocument } from './generated/operations.js';
+import {
+  ThreadPageDocument,
+  ThreadViewDocument,
+  ThreadViewFromEndDocument,
+} from '../schema/trusted-documents/graphql.js';
 import { globalId } from './support/ids.js';
 import { createTestDatabase, leave, serve } from './support/servers.js';
 

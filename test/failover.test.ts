@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import WebSocket from 'ws';
 import { freePort } from '../src/db/embedded.js';
-import { ThreadEventsDocument } from './generated/operations.js';
+import { ThreadEventsDocument } from '../schema/trusted-documents/graphql.js';
 import { killServices, postTo, type ServiceProcess } from './support/process.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { watchWithGraphqlWs, type ThreadEvent } from './support/resume-snippets.js';

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { importDemoThread } from '../src/demo/import-demo.js';
 import { graphiqlAssets } from '../src/http/graphiql.js';
-import { VoteDocument } from './generated/operations.js';
+import { VoteDocument } from '../schema/trusted-documents/graphql.js';
 import type { TestServer } from './support/harness.js';
 import { leave, startTestServer } from './support/servers.js';
 

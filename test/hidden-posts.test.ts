@@ -8,7 +8,7 @@ import {
   ThreadEventsDocument,
   UndeletePostDocument,
   type ThreadEventsSubscription,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, signUpMany, type User } from './support/actions.js';
 import { connect, cursorAt, dataOf, eventProbe, eventsOf, prober, server, useLiveServer } from './support/live.js';
 import { leave } from './support/servers.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphQLFormattedError } from 'graphql';
 import { randomBytes } from 'node:crypto';
-import { LogOutDocument } from './generated/operations.js';
+import { LogOutDocument } from '../schema/trusted-documents/graphql.js';
 import type { ThreadIds, User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import {

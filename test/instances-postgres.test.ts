@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from 'graphql-ws';
-import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
+import { ScoreChangedDocument, ThreadEventsDocument } from '../schema/trusted-documents/graphql.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, postTo, startService, type ServiceProcess } from './support/process.js';
 import { watch, wsClient } from './support/ws.js';

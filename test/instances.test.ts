@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ScoreChangedDocument, ThreadEventsDocument } from './generated/operations.js';
+import { ScoreChangedDocument, ThreadEventsDocument } from '../schema/trusted-documents/graphql.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, postTo, startService, type ServiceProcess } from './support/process.js';

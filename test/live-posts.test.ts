@@ -4,7 +4,7 @@ import {
   ReplyAddedDocument,
   ScoreChangedDocument,
   type VoteValue,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, vote } from './support/actions.js';
 import { answerProbe, connect, replyProbe, server, useLiveServer, voteProbe } from './support/live.js';
 import { watch, whenLive } from './support/ws.js';

@@ -3,7 +3,7 @@ import { threadEventState } from '../src/realtime/outbox.js';
 import { createRealtime } from '../src/realtime/pubsub.js';
 import { threadEventStream } from '../src/realtime/stream.js';
 import type { ThreadEventKind, ThreadEventMessage } from '../src/realtime/topics.js';
-import { ScoreChangedDocument, ScoreChangedWithAuthorDocument } from './generated/operations.js';
+import { ScoreChangedDocument, ScoreChangedWithAuthorDocument } from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, vote } from './support/actions.js';
 import { rowIdOf } from './support/ids.js';
 import { connect, delay, server, step, useLiveServer, voteProbe } from './support/live.js';

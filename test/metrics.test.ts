@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
-import { AskQuestionDocument, ThreadEventsDocument } from './generated/operations.js';
+import { AskQuestionDocument, ThreadEventsDocument } from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { createTestDatabase, startService, startTestServer, wsClient } from './support/servers.js';

@@ -8,7 +8,7 @@ import {
   ModerationLogDocument,
   NodeDocument,
   ResolveFlagDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { rowIdOf } from './support/ids.js';
 import { answer, answerer, ask, asker, members, moderator, server, useModerationServer } from './support/moderation.js';
 import { codeOf, ruleOf } from './support/responses.js';

@@ -20,7 +20,7 @@ import {
   UnsuspendUserDocument,
   VoteDocument,
   type ModerationPermissionsQuery,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
 
 type User = Awaited<ReturnType<TestServer['signUp']>>;

@@ -23,7 +23,7 @@ import {
   UndeletePostDocument,
   UnsuspendUserDocument,
   VoteDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import type { User } from './support/actions.js';
 import { answer, answerer, ask, asker, members, moderator, server, useModerationServer } from './support/moderation.js';
 import { codeOf, ruleOf } from './support/responses.js';

@@ -6,7 +6,7 @@ import {
   TagsDocument,
   ThreadPageDocument,
   ViewerDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { ask, writeThread } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { startTestServer } from './support/servers.js';

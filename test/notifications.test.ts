@@ -7,7 +7,7 @@ import {
   NodeDocument,
   NotificationReceivedDocument,
   NotificationsDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, type User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { startTestServer, wsClient } from './support/servers.js';

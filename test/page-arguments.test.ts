@@ -5,7 +5,7 @@ import {
   RepliesDocument,
   TagsDocument,
   UserPostsPageDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import { answerer, answerPage, answers, asker, server, usePagesServer } from './support/pages.js';

@@ -6,7 +6,7 @@ import {
   EditPostDocument,
   ThreadViewDocument,
   UnacceptAnswerDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { pageVersions } from '../src/http/page-version.js';
 import { fromGlobalId } from '../src/ids.js';
 import type { TestServer } from './support/harness.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { gql } from '@apollo/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { createApolloHttpClient } from './clients/apollo-http.js';
-import { AskQuestionDocument } from './generated/operations.js';
+import { AskQuestionDocument } from '../schema/trusted-documents/graphql.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { serve, startTestServer, type TestServer } from './support/harness.js';
 

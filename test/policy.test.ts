@@ -10,7 +10,7 @@ import {
   UnacceptAnswerDocument,
   VoteDocument,
   type ThreadPermissionsQuery,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, type User } from './support/actions.js';
 import type { Response, TestServer } from './support/harness.js';
 import { startTestServer } from './support/servers.js';

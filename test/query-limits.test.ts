@@ -19,7 +19,7 @@ import {
   queryLimitRules,
   queryLimits,
 } from '../src/http/limits.js';
-import { ThreadViewDocument } from './generated/operations.js';
+import { ThreadViewDocument } from '../schema/trusted-documents/graphql.js';
 import { fanOutBomb, nestedConnections, schema } from './support/hostile.js';
 
 /** The errors of a measure under the served schema, graphql's own rules and ours. */

@@ -4,7 +4,7 @@ import {
   QuestionsDocument,
   type QuestionOrder,
   type QuestionsQuery,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import { answerer, asker, server, setScore, usePagesServer } from './support/pages.js';

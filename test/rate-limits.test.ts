@@ -11,7 +11,7 @@ import {
   PostScoreDocument,
   ThreadViewDocument,
   VoteDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { loadConfig } from '../src/config.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { answer, ask } from './support/actions.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AskQuestionDocument, ThreadPageDocument, VoteDocument } from './generated/operations.js';
+import { AskQuestionDocument, ThreadPageDocument, VoteDocument } from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { wsUrl } from './support/ws.js';
 import { waitFor } from './support/wait.js';

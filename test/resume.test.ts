@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { pruneEvents } from '../src/realtime/outbox.js';
-import { AskQuestionDocument, PostAnswerDocument, ThreadPageDocument } from './generated/operations.js';
+import { AskQuestionDocument, PostAnswerDocument, ThreadPageDocument } from '../schema/trusted-documents/graphql.js';
 import { startTestServer, type Response, type TestServer } from './support/harness.js';
 import { startProxy, type Proxy } from './support/proxy.js';
 import {

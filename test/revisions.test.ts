@@ -5,7 +5,7 @@ import {
   PostAnswerDocument,
   PostHistoryDocument,
   type EditPostInput,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { ask, type User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { rowIdOf } from './support/ids.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { PostAnswerDocument } from './generated/operations.js';
+import { PostAnswerDocument } from '../schema/trusted-documents/graphql.js';
 import type { ThreadIds, User } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { expectStillServing, targetThread } from './support/hostile.js';

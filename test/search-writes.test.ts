@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeletePostDocument, EditPostDocument, LogInDocument, PostReplyDocument } from './generated/operations.js';
+import {
+  DeletePostDocument,
+  EditPostDocument,
+  LogInDocument,
+  PostReplyDocument,
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import { author, search, seed, server, useSearchServer } from './support/search.js';
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { QuestionsDocument, SearchDocument, SearchPageDocument, type SearchQuery } from './generated/operations.js';
+import {
+  QuestionsDocument,
+  SearchDocument,
+  SearchPageDocument,
+  type SearchQuery,
+} from '../schema/trusted-documents/graphql.js';
 import { problem } from './support/responses.js';
 import { search, seed, server, useSearchServer } from './support/search.js';
 

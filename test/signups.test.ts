@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { SignUpDocument } from './generated/operations.js';
+import { SignUpDocument } from '../schema/trusted-documents/graphql.js';
 import type { TestServer } from './support/harness.js';
 import { redisAnswers, redisUrl } from './support/redis.js';
 import { leave, startTestServer } from './support/servers.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { QuestionsDocument, ThreadViewDocument } from './generated/operations.js';
+import { QuestionsDocument, ThreadViewDocument } from '../schema/trusted-documents/graphql.js';
 import { createLoaders } from '../src/loaders/index.js';
 import { answerOrderings } from '../src/loaders/orderings.js';
 import { threadEventState } from '../src/realtime/outbox.js';

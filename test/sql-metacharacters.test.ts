@@ -10,7 +10,7 @@ import {
   type GraphQLInputField,
   type GraphQLInputType,
 } from 'graphql';
-import { AskQuestionDocument, SignUpDocument } from './generated/operations.js';
+import { AskQuestionDocument, SignUpDocument } from '../schema/trusted-documents/graphql.js';
 import type { ThreadIds, User } from './support/actions.js';
 import { contractErrorCodes as contractCodes } from './support/contract.js';
 import type { TestServer } from './support/harness.js';

@@ -4,7 +4,7 @@ import {
   ReplyAddedDocument,
   ScoreChangedDocument,
   ThreadEventsDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import { answerProbe, connect, delay, eventsOf, server, threadEvents, useLiveServer } from './support/live.js';
 import { rawSocket } from './support/servers.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { TagQuestionsDocument, TagsDocument, type TagsQuery } from './generated/operations.js';
+import { TagQuestionsDocument, TagsDocument, type TagsQuery } from '../schema/trusted-documents/graphql.js';
 import { ask } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import { asker, server, usePagesServer } from './support/pages.js';

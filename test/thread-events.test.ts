@@ -7,7 +7,7 @@ import {
   ThreadEventsWithAcceptanceDocument,
   ThreadPageDocument,
   UnacceptAnswerDocument,
-} from './generated/operations.js';
+} from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, vote } from './support/actions.js';
 import { rowIdOf } from './support/ids.js';
 import {

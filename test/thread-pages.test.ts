@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { RepliesDocument, type AnswerOrder, type RepliesQuery } from './generated/operations.js';
+import { RepliesDocument, type AnswerOrder, type RepliesQuery } from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, vote } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import {

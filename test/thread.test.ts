@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { AskQuestionDocument, ThreadPageDocument } from './generated/operations.js';
+import { AskQuestionDocument, ThreadPageDocument } from '../schema/trusted-documents/graphql.js';
 import type { TestServer } from './support/harness.js';
 import { startTestServer } from './support/servers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { UserPostsPageDocument } from './generated/operations.js';
+import { UserPostsPageDocument } from '../schema/trusted-documents/graphql.js';
 import { answer, ask } from './support/actions.js';
 import { asker, server, usePagesServer } from './support/pages.js';
 

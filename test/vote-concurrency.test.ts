@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { VoteValue } from './generated/operations.js';
+import type { VoteValue } from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, signUpMany, type User } from './support/actions.js';
 import type { Response } from './support/harness.js';
 import { crowd, read, reputationOf, server, useVoteServer, vote, voteRows } from './support/votes.js';

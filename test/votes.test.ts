@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DeletePostDocument, TagQuestionsDocument, type VoteValue } from './generated/operations.js';
+import { DeletePostDocument, TagQuestionsDocument, type VoteValue } from '../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, signUpMany, type User } from './support/actions.js';
 import { globalId, rowIdOf } from './support/ids.js';
 import { codesOf } from './support/responses.js';

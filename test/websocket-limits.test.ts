@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { QuestionOrNullDocument } from './generated/operations.js';
+import { QuestionOrNullDocument } from '../schema/trusted-documents/graphql.js';
 import type { ThreadIds } from './support/actions.js';
 import type { TestServer } from './support/harness.js';
 import { fanOutBomb, nestedConnections, targetThread } from './support/hostile.js';

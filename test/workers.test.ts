@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import pg from 'pg';
-import { ScoreChangedDocument } from './generated/operations.js';
+import { ScoreChangedDocument } from '../schema/trusted-documents/graphql.js';
 import { createTestDatabase } from './support/harness.js';
 import { killServices, startService, type ServiceProcess } from './support/process.js';
 import { wsClient } from './support/servers.js';

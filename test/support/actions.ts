@@ -10,7 +10,7 @@ import {
   type PostReplyMutation,
   type VoteMutation,
   type VoteValue,
-} from '../generated/operations.js';
+} from '../../schema/trusted-documents/graphql.js';
 import type { Response, TestServer } from './harness.js';
 
 /*

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { buildSchema, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { QuestionOrNullDocument } from '../generated/operations.js';
+import { QuestionOrNullDocument } from '../../schema/trusted-documents/graphql.js';
 import { writeThread, type ThreadIds, type User } from './actions.js';
 import { bearer, postGraphql, type TestServer } from './harness.js';
 

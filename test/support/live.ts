@@ -10,7 +10,7 @@ import {
   type ReplyAddedSubscription,
   type ThreadEventsSubscription,
   type VoteValue,
-} from '../generated/operations.js';
+} from '../../schema/trusted-documents/graphql.js';
 import { answer, ask, reply, signUpMany, vote, type User } from './actions.js';
 import type { Response, TestServer } from './harness.js';
 import { rowIdOf } from './ids.js';

@@ -1,5 +1,5 @@
 import { beforeAll, expect } from '@jest/globals';
-import { AskQuestionDocument, PostAnswerDocument } from '../generated/operations.js';
+import { AskQuestionDocument, PostAnswerDocument } from '../../schema/trusted-documents/graphql.js';
 import type { User } from './actions.js';
 import type { TestServer } from './harness.js';
 import { startTestServer } from './servers.js';

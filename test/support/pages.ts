@@ -1,5 +1,5 @@
 import { beforeAll, expect } from '@jest/globals';
-import { AnswersDocument, type AnswerOrder, type AnswersQuery } from '../generated/operations.js';
+import { AnswersDocument, type AnswerOrder, type AnswersQuery } from '../../schema/trusted-documents/graphql.js';
 import { answer, vote, type User } from './actions.js';
 import type { TestServer } from './harness.js';
 import { startTestServer } from './servers.js';

@@ -1,5 +1,9 @@
 import { beforeAll, expect } from '@jest/globals';
-import { PostSnapshotDocument, QuestionsDocument, type PostSnapshotQuery } from '../generated/operations.js';
+import {
+  PostSnapshotDocument,
+  QuestionsDocument,
+  type PostSnapshotQuery,
+} from '../../schema/trusted-documents/graphql.js';
 import type { User } from './actions.js';
 import type { TestServer } from './harness.js';
 import { startTestServer } from './servers.js';

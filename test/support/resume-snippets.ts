@@ -4,7 +4,11 @@ import { Client as UrqlClient, fetchExchange, subscriptionExchange } from '@urql
 import { OperationTypeNode, print } from 'graphql';
 import { createClient, type ClientOptions } from 'graphql-ws';
 import { cursorExpired, resumingClient } from '../../src/client/resume.js';
-import { ThreadEventsDocument, ThreadPageDocument, type ThreadEventsSubscription } from '../generated/operations.js';
+import {
+  ThreadEventsDocument,
+  ThreadPageDocument,
+  type ThreadEventsSubscription,
+} from '../../schema/trusted-documents/graphql.js';
 
 /**
  * The client code docs/live-threads.md shows, word for word between each `snippet:` line and the

@@ -2,7 +2,7 @@ import { beforeAll, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { importDemoThread } from '../../src/demo/import-demo.js';
 import { parseSeedThread } from '../../src/demo/seed-thread.js';
-import { SearchDocument, type SearchQuery } from '../generated/operations.js';
+import { SearchDocument, type SearchQuery } from '../../schema/trusted-documents/graphql.js';
 import type { User } from './actions.js';
 import type { TestServer } from './harness.js';
 import { startTestServer } from './servers.js';

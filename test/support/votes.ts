@@ -1,5 +1,10 @@
 import { beforeAll, expect } from '@jest/globals';
-import { PostScoreDocument, ReputationDocument, VoteDocument, type VoteValue } from '../generated/operations.js';
+import {
+  PostScoreDocument,
+  ReputationDocument,
+  VoteDocument,
+  type VoteValue,
+} from '../../schema/trusted-documents/graphql.js';
 import { signUpMany, type User } from './actions.js';
 import type { TestServer } from './harness.js';
 import { rowIdOf } from './ids.js';
