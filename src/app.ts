@@ -6,6 +6,7 @@ import { serveEventStream } from './http/event-stream.js';
 import { socketLimits, type SocketLimits } from './http/transport-limits.js';
 import { queryLimits, type QueryLimits } from './http/limits.js';
 import type { PersistedQueryOptions } from './http/persisted-queries.js';
+import { compiledPages } from './http/compiled-pages.js';
 import { pageCache } from './http/page-cache.js';
 import type { TrustedDocuments } from './http/trusted-documents.js';
 import { clientIpOf, createWeb } from './http/web.js';
@@ -41,6 +42,11 @@ export interface AppOptions extends AssemblyOptions {
    * every read runs. @default 0
    */
   pageCacheBytes?: number;
+  /**
+   * Answer thread pages (the `question(id:)` documents src/http/compiled-pages.ts accepts) from one
+   * SQL statement that writes their JSON; false runs every operation through graphql-js. @default true
+   */
+  compiledPages?: boolean;
   /** Where operations and failures are logged. @default a silent log */
   log?: Log;
   /** Where automatic persisted queries are kept. @default in this process's memory */
@@ -135,6 +141,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       maxBytes: options.pageCacheBytes ?? 0,
       metrics,
     }),
+    compiledPages:
+      options.compiledPages === false
+        ? undefined
+        : compiledPages({
+            schema,
+            db: app.db,
+            sessions: app.sessions,
+            rateLimits: app.rateLimits,
+            queryLimits: documentLimits,
+            metrics,
+            log,
+          }),
     metrics: options.metricsOnPort === false ? undefined : metrics.text,
   });
   httpServer.on('request', web);

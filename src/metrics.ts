@@ -20,6 +20,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Counts an operation; a query's or mutation's `seconds` go to the duration histogram. */
   operation(name: string | null | undefined, type: OperationType, outcome: 'success' | 'error', seconds?: number): void;
+  /** A thread page answered by its one compiled statement, without graphql-js (src/http/compiled-pages.ts). */
+  readonly compiledPages: Counter;
   /** A WebSocket opened (+1) or closed (-1). */
   readonly websockets: Gauge;
   /** A subscription began (+1) or ended (-1), over WebSocket or Server-Sent Events. */
@@ -83,6 +85,11 @@ export function createMetrics(db?: Database): Metrics {
       operations.inc({ operation, type, outcome });
       if (seconds !== undefined) duration.observe({ operation, type }, seconds);
     },
+    compiledPages: new Counter({
+      name: 'thread_pages_compiled_total',
+      help: 'Thread pages answered from one compiled SQL statement instead of graphql-js (included in graphql_operations_total)',
+      registers: [registry],
+    }),
     websockets: new Gauge({
       name: 'graphql_websocket_connections',
       help: 'Open WebSocket connections',

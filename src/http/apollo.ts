@@ -33,6 +33,21 @@ export interface ApolloOptions {
   persistedQueries?: PersistedQueryOptions | false;
 }
 
+/** The line logged for every operation answered over HTTP; `started` is when its request arrived. */
+export function logOperation(
+  log: Log,
+  line: {
+    requestId: string;
+    operationName: string | null;
+    started: number;
+    viewerId: number | null;
+    errorCodes: unknown[];
+  },
+): void {
+  const { started, ...fields } = line;
+  log.info('operation', { ...fields, durationMs: Math.round(performance.now() - started) });
+}
+
 /**
  * Adds the request id to every error, logs every operation (request id, operation name, duration,
  * viewer, error codes) and, with their stack, the errors that are not the client's fault.
@@ -58,10 +73,10 @@ function requestLogPlugin(log: Log): ApolloServerPlugin<Context> {
         async willSendResponse({ response }) {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           for (const error of errors) Object.assign(error.extensions ?? {}, { requestId: contextValue.requestId });
-          log.info('operation', {
+          logOperation(log, {
             requestId: contextValue.requestId,
             operationName: request.operationName ?? null,
-            durationMs: Math.round(performance.now() - started),
+            started,
             viewerId: contextValue.viewer?.userId ?? null,
             errorCodes: errors.map((error) => error.extensions?.code),
           });

@@ -44,7 +44,8 @@ interface PageRequest {
 /** How many documents' plans are remembered: clients send a handful of distinct pages. */
 const planCapacity = 1000;
 
-function readRequest(req: Request): PageRequest | null {
+/** The GraphQL request of a POST body or a GET query string; null when it is not one a page can be. */
+export function readRequest(req: Request): PageRequest | null {
   const source: unknown = req.method === 'GET' ? req.query : req.method === 'POST' ? req.body : undefined;
   if (typeof source !== 'object' || source === null) return null;
   const { query, operationName, variables, extensions } = source as Record<string, unknown>;

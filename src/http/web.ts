@@ -39,6 +39,8 @@ export interface WebOptions {
   corsOrigins?: '*' | string[];
   /** Answers the anonymous thread pages it holds, before Apollo (see src/http/page-cache.ts). */
   pageCache: RequestHandler;
+  /** Answers thread pages from one statement, before Apollo (see src/http/compiled-pages.ts). @default none */
+  compiledPages?: RequestHandler;
   /** The only documents /graphql and /graphql/stream run; GraphiQL is then not served. @default any */
   trustedDocuments?: TrustedDocuments;
   /** The text of GET /metrics; without it, /metrics is not served here (METRICS_PORT serves it). */
@@ -152,6 +154,7 @@ export function createWeb(options: WebOptions): Express {
     refuseBadPersistedQueries,
     refuseLargeDocuments(options.queryLimits),
     options.pageCache,
+    ...(options.compiledPages ? [options.compiledPages] : []),
     expressMiddleware(options.apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

@@ -16,7 +16,7 @@ import { actionPage, anyPostLoader, flagPage } from './moderation.js';
 import { notificationLoader, notificationPage } from './notifications.js';
 import { unreadNotificationCount } from '../db/notifications.js';
 import { splitPostRead, type PostReader } from '../db/rows.js';
-import { childPageLoader, postWithChildren, type ChildList, type ChildPageKey } from './pages.js';
+import { answerList, childPageLoader, postWithChildren, replyList, type ChildPageKey } from './pages.js';
 import { replyOrdering } from './orderings.js';
 import type { Ordering, Page, PageArgs } from './pagination.js';
 import {
@@ -105,8 +105,6 @@ export function createLoaders(db: Database, viewer: Viewer | null): Loaders {
       return post;
     },
   };
-  const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
-  const replyList: ChildList = { kind: 'reply', parentColumn: 'answer_id' };
   const post = postLoader(db, reader);
   const anyPost = anyPostLoader(db, reader);
   const loaders: Loaders = {

@@ -73,13 +73,21 @@ function batchKeyOf<K extends Omit<ChildPageKey, 'totalCount'>>(list: ChildList,
   return { ...key, parent: key.parentId, scope: scopeOf(list, key) };
 }
 
+/** The answers of a question, and the replies of an answer. */
+export const answerList: ChildList = { kind: 'answer', parentColumn: 'question_id' };
+export const replyList: ChildList = { kind: 'reply', parentColumn: 'answer_id' };
+
+/** The condition on `post p` of the live rows of `list` under `parent` (SQL naming the parent's id). */
+export function liveChildrenOf(list: ChildList, parent: string): string {
+  // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
+  // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
+  return `p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL`;
+}
+
 /** SQL of the live rows of `list` under `parent` (SQL naming the parent's id), the viewer being `$1`. */
 function rowsOf(list: ChildList, parent: string, withHtml = true): string {
   const { select, join } = postReadColumns('$1', withHtml);
-  // The kind is written into the text, not passed: the partial indexes (`WHERE kind = 'reply' …`) only
-  // serve a plan that knows it, and a prepared statement's generic plan knows no parameter.
-  return `SELECT ${select} FROM post p ${join}
-    WHERE p.${list.parentColumn} = ${parent} AND p.kind = '${list.kind}' AND p.deleted_at IS NULL`;
+  return `SELECT ${select} FROM post p ${join} WHERE ${liveChildrenOf(list, parent)}`;
 }
 
 /** SQL of pages of `list` for keys unnested from `$from` on ({@link batchPagesSql}). */

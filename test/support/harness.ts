@@ -103,6 +103,8 @@ export interface ServeOptions {
   limits?: 'test' | 'default';
   /** The anonymous page cache's bound (see src/http/page-cache.ts). @default 0: off */
   pageCacheBytes?: number;
+  /** Thread pages from their compiled statement (see src/http/compiled-pages.ts). @default true */
+  compiledPages?: boolean;
   /** Where the server logs. @default silent */
   log?: Log;
   /** The only documents served (see src/http/trusted-documents.ts). @default any */
@@ -129,6 +131,7 @@ export async function serve(
     socketLimits: options.socketLimits,
     persistedQueries: { redisUrl: options.redisUrl },
     pageCacheBytes: options.pageCacheBytes,
+    compiledPages: options.compiledPages,
     log: options.log,
     trustedDocuments: options.trustedDocuments,
   });

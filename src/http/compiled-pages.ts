@@ -1,0 +1,236 @@
+import type { RequestHandler } from 'express';
+import {
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isObjectType,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import Negotiator from 'negotiator';
+import type { Sessions } from '../auth/sessions.js';
+import { setBounded } from '../bounded-map.js';
+import type { Database } from '../db/database.js';
+import { rowIdOf } from '../ids.js';
+import { answerOrderings, replyOrdering } from '../loaders/orderings.js';
+import { fieldsOf, pageStatement, type PageField, type PageType } from '../loaders/page-statement.js';
+import { checkFirst, type Ordering } from '../loaders/pagination.js';
+import type { Log } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { RateLimits } from '../services/rate-limits.js';
+import { logOperation } from './apollo.js';
+import { operationCost, queryLimitRules, type QueryLimits } from './limits.js';
+import { readRequest } from './page-cache.js';
+
+/** What thread pages are compiled against and answered with. */
+export interface CompiledPagesOptions {
+  schema: GraphQLSchema;
+  db: Database;
+  sessions: Pick<Sessions, 'viewerOf'>;
+  /** A compiled page costs its client what graphql-js running it would. */
+  rateLimits: RateLimits;
+  queryLimits: QueryLimits;
+  metrics: Metrics;
+  log: Log;
+}
+
+/** A field of a compiled document, with what its arguments are read from on each request. */
+interface PlannedField {
+  key: string;
+  name: string;
+  node: FieldNode;
+  /** The schema's field, for fields with arguments (the root, connections). */
+  definition?: GraphQLField<unknown, unknown>;
+  selection?: PlannedField[];
+}
+
+/** A document that is a thread page {@link pageStatement} can answer. */
+interface CompiledPage {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  question: PlannedField;
+}
+
+/** How many documents' plans are remembered: clients send a handful of distinct pages. */
+const planCapacity = 1000;
+/** The response types Apollo chooses among, in its order of preference; the callback one is left to it. */
+const mediaTypes = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8'];
+const withCallback = 'application/json; callbackSpec=1.0; charset=utf-8';
+
+/** The fields of `set` on `parent`, or null when any is beyond what a page statement reads. */
+function planSelection(parent: GraphQLObjectType, set: SelectionSetNode): PlannedField[] | null {
+  const allowed = fieldsOf[parent.name as PageType] as ReadonlySet<string> | undefined;
+  if (allowed === undefined) return null;
+  const keys = new Set<string>();
+  const planned: PlannedField[] = [];
+  for (const node of set.selections) {
+    // Fragments and directives are rare in pages; leaving them to graphql-js keeps their rules in one place.
+    if (node.kind !== Kind.FIELD || (node.directives?.length ?? 0) > 0) return null;
+    const key = node.alias?.value ?? node.name.value;
+    const name = node.name.value;
+    if (keys.has(key) || !allowed.has(name)) return null;
+    keys.add(key);
+    const definition = parent.getFields()[name] as GraphQLField<unknown, unknown> | undefined;
+    const paged = name === 'answers' || name === 'replies';
+    if (!paged && (node.arguments?.length ?? 0) > 0) return null;
+    const field: PlannedField = { key, name, node, definition: paged ? definition : undefined };
+    if (node.selectionSet) {
+      const type = definition && getNamedType(definition.type);
+      const selection = isObjectType(type) ? planSelection(type, node.selectionSet) : null;
+      if (selection === null) return null;
+      field.selection = selection;
+    }
+    planned.push(field);
+  }
+  return planned;
+}
+
+/**
+ * `query` as a compiled thread page: one valid query operation (named `operationName` when given),
+ * no fragments, whose one root field is `question(id:)` selecting only fields of {@link fieldsOf}.
+ * Null for anything else, which graphql-js runs as usual.
+ */
+function compile(
+  schema: GraphQLSchema,
+  limits: QueryLimits,
+  query: string,
+  operationName: string | undefined,
+): CompiledPage | null {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { noLocation: true, maxTokens: limits.tokens });
+  } catch {
+    return null;
+  }
+  const [operation, ...others] = document.definitions;
+  if (others.length > 0 || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return null;
+  if (operationName !== undefined && operation.name?.value !== operationName) return null;
+  if (validate(schema, document, [...specifiedRules, ...queryLimitRules(limits)]).length > 0) return null;
+  const [root, ...more] = operation.selectionSet.selections;
+  if (more.length > 0 || root.kind !== Kind.FIELD || root.name.value !== 'question') return null;
+  if ((root.directives?.length ?? 0) > 0 || !root.selectionSet) return null;
+  const definition = schema.getQueryType()?.getFields().question;
+  const questionType = definition && getNamedType(definition.type);
+  if (!isObjectType(questionType)) return null;
+  const selection = planSelection(questionType, root.selectionSet);
+  if (selection === null) return null;
+  const question = { key: root.alias?.value ?? 'question', name: 'question', node: root, definition, selection };
+  return { document, operation, question };
+}
+
+/** Thrown when a request's page is one graphql-js must read: resolvePage then gives null. */
+class NotCompiled extends Error {}
+
+/** The page a connection's arguments ask for, checked as the resolvers do; only first pages are compiled. */
+function pageOf(field: PlannedField, variables: Record<string, unknown>): PageField['page'] {
+  const definition = field.definition!;
+  const args = getArgumentValues(definition, field.node, variables);
+  if (args.after != null || args.last != null || args.before != null) throw new NotCompiled();
+  const fallback = definition.args.find((arg) => arg.name === 'first')?.defaultValue as number;
+  const first = checkFirst((args.first as number | null) ?? fallback);
+  const ordering: Ordering | undefined =
+    field.name === 'answers' ? answerOrderings[args.orderBy as keyof typeof answerOrderings] : replyOrdering;
+  if (ordering === undefined) throw new NotCompiled();
+  return { first, ordering };
+}
+
+function resolveSelection(planned: readonly PlannedField[], variables: Record<string, unknown>): PageField[] {
+  return planned.map((field) => ({
+    key: field.key,
+    name: field.name,
+    ...(field.definition && { page: pageOf(field, variables) }),
+    ...(field.selection && { selection: resolveSelection(field.selection, variables) }),
+  }));
+}
+
+/**
+ * The question and the selection this request asks for, its variables coerced and its arguments
+ * checked as graphql-js and the resolvers would; null when either would answer with an error, or
+ * the page is not a first page, so that graphql-js answers it.
+ */
+function resolvePage(
+  schema: GraphQLSchema,
+  page: CompiledPage,
+  inputs: Record<string, unknown>,
+): { questionId: number; selection: PageField[] } | null {
+  const variables = getVariableValues(schema, page.operation.variableDefinitions ?? [], inputs, { maxErrors: 1 });
+  if (variables.errors) return null;
+  const { coerced } = variables;
+  try {
+    const { id } = getArgumentValues(page.question.definition!, page.question.node, coerced);
+    const questionId = rowIdOf(id as string, ['Question'], 'id').rowId;
+    return { questionId, selection: resolveSelection(page.question.selection!, coerced) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Thread pages from one SQL statement, in front of Apollo on /graphql: a POST whose document is a
+ * page {@link compile} accepts is answered with the JSON PostgreSQL writes (see {@link pageStatement}),
+ * identical to what Apollo would send, with the same cost charged, log line and metrics. Anything
+ * else, or anything that would end in an error (a bad id, a bad token, an exhausted budget, a failed
+ * statement), passes to Apollo, which answers as it always does.
+ */
+export function compiledPages(options: CompiledPagesOptions): RequestHandler {
+  const { schema, db, sessions, rateLimits, queryLimits, metrics, log } = options;
+  const plans = new Map<string, CompiledPage | null>();
+  const contentTypes = new Map<string, string | null>();
+  const planOf = (query: string, operationName: string | undefined) => {
+    const key = `${operationName ?? ''}\n${query}`;
+    let plan = plans.get(key);
+    if (plan === undefined)
+      setBounded(plans, key, (plan = compile(schema, queryLimits, query, operationName)), planCapacity);
+    return plan;
+  };
+  const contentTypeOf = (accept: string | undefined) => {
+    if (accept === undefined) return mediaTypes[0];
+    let type = contentTypes.get(accept);
+    if (type === undefined) {
+      const preferred = new Negotiator({ headers: { accept } }).mediaType([...mediaTypes, withCallback]);
+      setBounded(contentTypes, accept, (type = preferred === withCallback ? null : (preferred ?? null)), planCapacity);
+    }
+    return type;
+  };
+
+  return async (req, res, next) => {
+    if (req.method !== 'POST') return next();
+    const started = performance.now();
+    const request = readRequest(req);
+    const page = request && planOf(request.query, request.operationName);
+    const contentType = contentTypeOf(req.headers.accept);
+    if (!request || !page || contentType === null) return next();
+    const resolved = resolvePage(schema, page, request.variables);
+    if (resolved === null) return next();
+    let body: string;
+    let viewerId: number | null;
+    try {
+      viewerId = (await sessions.viewerOf(req.headers.authorization))?.userId ?? null;
+      await rateLimits.queryCost(
+        req.ip ?? '',
+        operationCost(schema, page.document, { operationName: request.operationName, variables: request.variables }),
+      );
+      const { text, values } = pageStatement(page.question.key, resolved.questionId, resolved.selection, viewerId);
+      [{ body }] = await db.prepared<{ body: string }>(text, values);
+    } catch {
+      // A bad token, an exhausted budget, a failed statement: Apollo refuses or fails the request, in
+      // the shape and with the status of every other.
+      return next();
+    }
+    res.status(200).setHeader('content-type', contentType);
+    res.send(`${body}\n`);
+    const operationName = page.operation.name?.value ?? null;
+    metrics.compiledPages.inc();
+    metrics.operation(operationName, 'query', 'success', (performance.now() - started) / 1000);
+    logOperation(log, { requestId: res.locals.requestId as string, operationName, started, viewerId, errorCodes: [] });
+  };
+}

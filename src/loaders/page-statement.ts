@@ -1,0 +1,208 @@
+import type { Ordering } from './pagination.js';
+import { orderBy } from './pagination.js';
+import { answerList, liveChildrenOf, replyList } from './pages.js';
+
+/**
+ * One field of a thread page as a query selects it, its arguments resolved: what
+ * {@link pageStatement} turns into SQL. The types it may stand in are those of {@link fieldsOf}.
+ */
+export interface PageField {
+  /** The response key: the alias, or the field's name. */
+  key: string;
+  /** The schema's name of the field. */
+  name: string;
+  /** The fields selected under an object, a list or a connection. */
+  selection?: PageField[];
+  /** A connection's page: how many, in which order. */
+  page?: { first: number; ordering: Ordering };
+}
+
+/** The types a compiled page reaches, and what each field of theirs is in SQL. */
+export type PageType = 'Question' | 'Answer' | 'Reply' | 'User' | 'Tag' | 'AnswerConnection' | 'ReplyConnection';
+
+/** Where a field is read: its row's alias, the enclosing question's, the statement being built. */
+interface Scope {
+  alias: string;
+  question: string;
+  statement: Statement;
+}
+
+/** The statement's parameters and aliases as it is built: each text is a function of the page's shape alone. */
+class Statement {
+  readonly values: unknown[] = [];
+  private aliases = 0;
+  private viewerParam: string | undefined;
+
+  constructor(private readonly viewerId: number | null) {}
+
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  alias(prefix: string): string {
+    this.aliases += 1;
+    return `${prefix}${this.aliases}`;
+  }
+
+  /** The viewer's id as a parameter, or null when anonymous: the statement then reads no vote at all. */
+  viewer(): string | null {
+    if (this.viewerId === null) return null;
+    this.viewerParam ??= this.param(this.viewerId);
+    return this.viewerParam;
+  }
+}
+
+type FieldSql = (scope: Scope, field: PageField) => string;
+
+// The JSON of each value, as JSON.stringify writes it: PostgreSQL's to_json escapes strings the same way.
+const text = (column: string) => `to_json(${column})::text`;
+const int = (column: string) => `${column}::text`;
+const orNull = (sql: string) => `coalesce(${sql}, 'null')`;
+const date = (column: string) => `'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
+/** base64url without padding, as Buffer#toString('base64url') gives it (src/ids.ts, thread cursors). */
+const base64url = (sql: string) =>
+  `'"' || translate(rtrim(encode(convert_to(${sql}, 'UTF8'), 'base64'), '='), '+/', '-_') || '"'`;
+const globalId =
+  (type: string): FieldSql =>
+  (s) =>
+    base64url(`'${type}:' || ${s.alias}.id`);
+const column =
+  (name: string, as: (sql: string) => string): FieldSql =>
+  (s) =>
+    as(`${s.alias}.${name}`);
+const typename =
+  (type: string): FieldSql =>
+  () =>
+    `'"${type}"'`;
+
+/** `{"key":value,…}` of `selection`, each value read by `fields`. */
+function objectSql(scope: Scope, fields: Record<string, FieldSql>, selection: readonly PageField[]): string {
+  const members = selection.map(
+    (field, i) => `'${i === 0 ? '{' : ','}"${field.key}":' || ${fields[field.name](scope, field)}`,
+  );
+  return `${members.join(' || ')} || '}'`;
+}
+
+/** `[…]` of one object per row of `from` (SQL with `alias`), in `order`; `[]` when there is none. */
+function arraySql(element: string, from: string, order: string): string {
+  return `(SELECT '[' || coalesce(string_agg(${element}, ',' ORDER BY ${order}), '') || ']' FROM ${from})`;
+}
+
+const viewerVote: FieldSql = (s) => {
+  const viewer = s.statement.viewer();
+  if (viewer === null) return `'null'`;
+  return orNull(`(SELECT CASE v.value WHEN 1 THEN '"UP"' ELSE '"DOWN"' END FROM vote v
+    WHERE v.post_id = ${s.alias}.id AND v.user_id = ${viewer})`);
+};
+
+const author: FieldSql = (s, field) => {
+  const user = s.statement.alias('u');
+  const inner = { ...s, alias: user };
+  return `(SELECT ${objectSql(inner, userFields, field.selection ?? [])} FROM "user" ${user} WHERE ${user}.id = ${s.alias}.author_id)`;
+};
+
+const postFields = (type: 'Question' | 'Answer' | 'Reply'): Record<string, FieldSql> => ({
+  __typename: typename(type),
+  id: globalId(type),
+  body: column('body', text),
+  score: column('score', int),
+  createdAt: column('created_at', date),
+  updatedAt: column('updated_at', date),
+  editedAt: column('edited_at', (sql) => orNull(date(sql))),
+  revisionCount: column('revision_count', int),
+  viewerVote,
+  author,
+});
+
+const userFields: Record<string, FieldSql> = {
+  __typename: typename('User'),
+  id: globalId('User'),
+  username: column('username', text),
+  displayName: column('display_name', text),
+};
+
+const tagFields: Record<string, FieldSql> = {
+  __typename: typename('Tag'),
+  id: globalId('Tag'),
+  name: column('name', text),
+};
+
+/** A connection of the live children of the row in scope: `nodes` a page of them, `totalCount` its counter. */
+function connection(type: 'Answer' | 'Reply', counter: string): FieldSql {
+  const list = type === 'Answer' ? answerList : replyList;
+  const nodeFields = () => (type === 'Answer' ? answerFields : replyFields);
+  return (s, field) => {
+    const connectionFields: Record<string, FieldSql> = {
+      __typename: typename(`${type}Connection`),
+      totalCount: column(counter, int),
+      nodes: (_, nodes) => {
+        const { first, ordering } = field.page!;
+        const child = s.statement.alias(type === 'Answer' ? 'a' : 'r');
+        const inner = { ...s, alias: child, question: type === 'Answer' ? s.alias : s.question };
+        const rows = `(SELECT p.* FROM post p WHERE ${liveChildrenOf(list, `${s.alias}.id`)} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${s.statement.param(first)}) ${child}`;
+        return arraySql(objectSql(inner, nodeFields(), nodes.selection ?? []), rows, orderBy(ordering, child));
+      },
+    };
+    return objectSql(s, connectionFields, field.selection ?? []);
+  };
+}
+
+const questionFields: Record<string, FieldSql> = {
+  ...postFields('Question'),
+  title: column('title', text),
+  lastActivityAt: column('last_activity_at', date),
+  answerCount: column('answer_count', int),
+  closedAt: column('closed_at', (sql) => orNull(date(sql))),
+  eventCursor: (s) => base64url(`'thread:' || ${s.alias}.id || ':' || ${s.alias}.event_seq`),
+  tags: (s, field) => {
+    const tag = s.statement.alias('t');
+    return arraySql(
+      objectSql({ ...s, alias: tag }, tagFields, field.selection ?? []),
+      `question_tag qt JOIN tag ${tag} ON ${tag}.id = qt.tag_id WHERE qt.question_id = ${s.alias}.id`,
+      'qt.position',
+    );
+  },
+  answers: connection('Answer', 'answer_count'),
+};
+
+const answerFields: Record<string, FieldSql> = {
+  ...postFields('Answer'),
+  replyCount: column('reply_count', int),
+  isAccepted: (s) => `CASE WHEN ${s.question}.accepted_answer_id = ${s.alias}.id THEN 'true' ELSE 'false' END`,
+  replies: connection('Reply', 'reply_count'),
+};
+
+const replyFields: Record<string, FieldSql> = postFields('Reply');
+
+/** The fields of each type a compiled page may select; any other sends the query through graphql-js. */
+export const fieldsOf: Readonly<Record<PageType, ReadonlySet<string>>> = {
+  Question: new Set(Object.keys(questionFields)),
+  Answer: new Set(Object.keys(answerFields)),
+  Reply: new Set(Object.keys(replyFields)),
+  User: new Set(Object.keys(userFields)),
+  Tag: new Set(Object.keys(tagFields)),
+  AnswerConnection: new Set(['__typename', 'totalCount', 'nodes']),
+  ReplyConnection: new Set(['__typename', 'totalCount', 'nodes']),
+};
+
+/**
+ * `question(id:)` with `selection` under response key `key` as one statement whose one row's `body`
+ * is the whole response, `{"data":{…}}`, byte for byte as graphql-js and Apollo would write it: the
+ * question as the question resolver reads it (not deleted, a question), its answers and replies as
+ * the connections page them, each post's author and the viewer's vote read alongside. PostgreSQL
+ * writes the JSON, so no row becomes a JavaScript object.
+ */
+export function pageStatement(
+  key: string,
+  questionId: number,
+  selection: readonly PageField[],
+  viewerId: number | null,
+): { text: string; values: unknown[] } {
+  const statement = new Statement(viewerId);
+  const id = statement.param(questionId);
+  const question = objectSql({ alias: 'q', question: 'q', statement }, questionFields, selection);
+  const sql = `SELECT '{"data":{"${key}":' || coalesce((SELECT ${question} FROM post q
+    WHERE q.id = ${id} AND q.kind = 'question' AND q.deleted_at IS NULL), 'null') || '}}' AS body`;
+  return { text: sql, values: statement.values };
+}
