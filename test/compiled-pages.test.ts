@@ -53,13 +53,22 @@ const everyField = `query Everything($q: ID!, $first: Int, $order: AnswerOrder, 
   }
 }`;
 
-/** What both servers answer to `body`, with `token` as Bearer when given. */
-async function both(body: object, token?: string, accept?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+/** What both servers answer to `body`, POSTed (or sent as a GET's query string), with `token` as Bearer when given. */
+async function both(body: Record<string, unknown>, token?: string, accept?: string, method: 'POST' | 'GET' = 'POST') {
+  const headers: Record<string, string> = method === 'POST' ? { 'content-type': 'application/json' } : {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (accept) headers.accept = accept;
+  const search = new URLSearchParams(
+    Object.entries(body).map(([name, value]): [string, string] => [
+      name,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
   const read = async (url: string) => {
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const response =
+      method === 'POST'
+        ? await fetch(`${url}/graphql`, { method, headers, body: JSON.stringify(body) })
+        : await fetch(`${url}/graphql?${search}`, { headers });
     return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
   };
   return { compiled: await read(server.url), graphqlJs: await read(graphqlJsUrl) };
@@ -144,10 +153,12 @@ describe('a thread page answered by its compiled statement', () => {
           { query: everyField, variables: { q: id, first: 100, order: 'OLDEST', replies: null } },
         ];
         for (const request of requests) {
-          const { compiled, graphqlJs } = await both(request, token);
-          expect(compiled).toEqual(graphqlJs);
-          expect(compiled.status).toBe(200);
-          pages += 1;
+          for (const method of ['POST', 'GET'] as const) {
+            const { compiled, graphqlJs } = await both(request, token, undefined, method);
+            expect(compiled).toEqual(graphqlJs);
+            expect(compiled.status).toBe(200);
+            pages += 1;
+          }
         }
       }
     }

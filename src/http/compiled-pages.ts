@@ -175,7 +175,7 @@ function resolvePage(
 }
 
 /**
- * Thread pages from one SQL statement, in front of Apollo on /graphql: a POST whose document is a
+ * Thread pages from one SQL statement, in front of Apollo on /graphql: a POST or GET whose document is a
  * page {@link compile} accepts is answered with the JSON PostgreSQL writes (see {@link pageStatement}),
  * identical to what Apollo would send, with the same cost charged, log line and metrics. Anything
  * else, or anything that would end in an error (a bad id, a bad token, an exhausted budget, a failed
@@ -203,7 +203,8 @@ export function compiledPages(options: CompiledPagesOptions): RequestHandler {
   };
 
   return async (req, res, next) => {
-    if (req.method !== 'POST') return next();
+    // A GET with a body type is Apollo's to refuse.
+    if (req.method !== 'POST' && (req.method !== 'GET' || req.headers['content-type'] !== undefined)) return next();
     const started = performance.now();
     const request = readRequest(req);
     const page = request && planOf(request.query, request.operationName);
