@@ -5,7 +5,6 @@ import {
   type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../assemble.js';
@@ -22,6 +21,7 @@ import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { logSockets } from './socket-log.js';
+import { serveSockets } from './socket-server.js';
 import type { TrustedDocuments } from './trusted-documents.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
@@ -53,7 +53,13 @@ interface Caller {
   viewer: Viewer | null;
   /** The `Authorization` of `connection_init`, read again for each operation (see {@link viewerNow}). */
   authorization: string | undefined;
+}
+
+/** What graphql-ws's handlers know of a socket (`ctx.extra`): no more of its upgrade request than the address. */
+interface SocketExtra {
+  socket: WebSocket;
   clientIp: string;
+  caller?: Caller;
 }
 
 /** The `Authorization` value of a graphql-ws `connection_init` payload. */
@@ -145,18 +151,15 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     validateWithLimits({ limits: options.queryLimits, hideSuggestions: options.nodeEnv === 'production' }),
     options.queryLimits,
   );
-  const cleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
+  const cleanup = serveSockets<Record<string, unknown>, SocketExtra>(
     {
       schema,
-      connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
           const authorization = authorizationOf(ctx.connectionParams);
           const viewer = await app.sessions.viewerOf(authorization);
           // Who the socket is: each operation's context is made from it, its standing read again.
-          ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
-          // Nothing reads the upgrade request again: let it go rather than hold it as long as the socket.
-          (ctx.extra as { request?: IncomingMessage }).request = undefined;
+          ctx.extra.caller = { viewer, authorization };
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -204,7 +207,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           maxPending: limits.pendingEventsPerOperation,
           overflow: () => closeSlowConsumer(ctx.extra.socket),
         };
-        const context = createContext(app, viewer, lastingUuid(), caller.clientIp, backlog);
+        const context = createContext(app, viewer, lastingUuid(), ctx.extra.clientIp, backlog);
         const send = (message: Buffer) => {
           delivered();
           return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer, frameOf);
@@ -217,6 +220,12 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },
     wsServer,
+    {
+      extraOf: (socket, request) => ({ socket, clientIp: options.clientIpOf(request) }),
+      connectionInitMs: limits.connectionInitMs,
+      nodeEnv: options.nodeEnv,
+      log: options.log,
+    },
   );
   return {
     close: async () => {
