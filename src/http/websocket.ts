@@ -192,6 +192,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           ]);
         }
         socketLog.accepted(ctx.extra.socket, id, getOperationAST(checked.document, payload.operationName) ?? null);
+        // graphql-ws keeps the message as long as the operation runs: let it hold the cache's copy of the text.
+        if (payload.query === checked.source) (payload as { query: string }).query = checked.source;
         return {
           schema,
           document: checked.document,
@@ -221,7 +223,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     },
     wsServer,
     {
-      extraOf: (socket, request) => ({ socket, clientIp: options.clientIpOf(request) }),
+      extraOf: (socket, request) => ({ socket, clientIp: options.clientIpOf(request), caller: undefined }),
       connectionInitMs: limits.connectionInitMs,
       nodeEnv: options.nodeEnv,
       log: options.log,
