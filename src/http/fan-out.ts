@@ -140,6 +140,38 @@ export function sharedSubscriptions(
     }
     return message;
   };
+  /**
+   * One watcher's results. An object rather than an async generator: a generator cannot be returned
+   * while it awaits the next event, which would keep an unsubscribed watcher listening until its
+   * thread's next event. A class, so that the methods of each of thousands of idle watchers are shared.
+   */
+  class WatcherResults implements AsyncIterableIterator<ExecutionResult> {
+    constructor(
+      private readonly source: AsyncIterator<unknown>,
+      private readonly args: ExecutionArgs,
+      private readonly key: string,
+      private readonly outlet: Outlet | undefined,
+    ) {}
+
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        const step = await this.source.next();
+        if (step.done) return { done: true, value: undefined };
+        const result = await executeOnce(this.args, step.value, this.key);
+        if (!this.outlet) return { done: false, value: result };
+        await this.outlet.send(messageOf(result, this.outlet.id));
+      }
+    }
+
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await this.source.return?.();
+      return { done: true, value: undefined };
+    }
+
+    [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+      return this;
+    }
+  }
   // Each watcher's key, kept once for all the watchers that share it (a key held by each costs ~200 bytes).
   const keys = new Map<string, string>();
   return async (args, outlet) => {
@@ -150,25 +182,6 @@ export function sharedSubscriptions(
     key = keys.get(key) ?? key;
     keys.delete(key);
     setBounded(keys, key, key, 1000);
-    const source = events[Symbol.asyncIterator]();
-    // An object rather than an async generator: a generator cannot be returned while it awaits the
-    // next event, which would keep an unsubscribed watcher listening until its thread's next event.
-    const results: AsyncIterableIterator<ExecutionResult> & { return(): Promise<IteratorResult<ExecutionResult>> } = {
-      next: async () => {
-        for (;;) {
-          const step = await source.next();
-          if (step.done) return { done: true, value: undefined };
-          const result = await executeOnce(args, step.value, key);
-          if (!outlet) return { done: false, value: result };
-          await outlet.send(messageOf(result, outlet.id));
-        }
-      },
-      return: async () => {
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => results,
-    };
-    return results;
+    return new WatcherResults(events[Symbol.asyncIterator](), args, key, outlet);
   };
 }

@@ -11,6 +11,7 @@ import type { App } from '../assemble.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
+import type { Backlog } from '../realtime/stream.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { lastingUuid } from '../ids.js';
@@ -144,6 +145,29 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     if (frame === undefined) frames.set(message, (frame = textFrame(message)));
     return frame;
   };
+  /**
+   * Where one subscription's pushed results are written, and what is done when its reader falls
+   * behind: a class, so that each of thousands of idle watchers holds two fields, not closures.
+   */
+  class SocketOutlet implements Outlet, Backlog {
+    constructor(
+      readonly id: string,
+      private readonly socket: WebSocket,
+    ) {}
+
+    get maxPending(): number {
+      return limits.pendingEventsPerOperation;
+    }
+
+    overflow(): void {
+      closeSlowConsumer(this.socket);
+    }
+
+    send(message: Buffer): Promise<void> {
+      delivered();
+      return sendBounded(this.socket, message, limits, write, closeSlowConsumer, frameOf);
+    }
+  }
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -205,16 +229,9 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       context: async (ctx, id) => {
         const caller = ctx.extra.caller as Caller;
         const viewer = await viewerNow(app.sessions, caller);
-        const backlog = {
-          maxPending: limits.pendingEventsPerOperation,
-          overflow: () => closeSlowConsumer(ctx.extra.socket),
-        };
-        const context = createContext(app, viewer, lastingUuid(), ctx.extra.clientIp, backlog);
-        const send = (message: Buffer) => {
-          delivered();
-          return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer, frameOf);
-        };
-        outlets.set(context, { id, send });
+        const outlet = new SocketOutlet(id, ctx.extra.socket);
+        const context = createContext(app, viewer, lastingUuid(), ctx.extra.clientIp, outlet);
+        outlets.set(context, outlet);
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),
