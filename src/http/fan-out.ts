@@ -25,11 +25,17 @@ export function readsViewer(document: DocumentNode): boolean {
   return false;
 }
 
+/** A valid document, and the text it was parsed from as {@link documentCache} keeps it. */
+interface CheckedDocument {
+  document: DocumentNode;
+  source: string;
+}
+
 /**
  * Parses and validates subscribe payloads, keeping the last `size` valid sources: thousands of
- * watchers sending the same operation share one document (parsed and validated once) instead of
- * each holding a copy. Refusals (limits, syntax, validation) are returned as errors of that operation,
- * and not kept.
+ * watchers sending the same operation share one document (parsed and validated once), and one copy
+ * of its text (`source`), instead of each holding its own. Refusals (limits, syntax, validation) are
+ * returned as errors of that operation, and not kept.
  * @param size @default 500
  */
 export function documentCache(
@@ -37,20 +43,21 @@ export function documentCache(
   validateDocument: typeof validate,
   limits: QueryLimits = queryLimits,
   size = 500,
-): (source: string) => { document: DocumentNode } | { errors: readonly GraphQLError[] } {
-  const valid = new Map<string, DocumentNode>();
+): (source: string) => CheckedDocument | { errors: readonly GraphQLError[] } {
+  const valid = new Map<string, CheckedDocument>();
   return (source) => {
-    let document = valid.get(source);
-    if (document === undefined) {
+    let checked = valid.get(source);
+    if (checked === undefined) {
       const refused = checkSource(source, limits);
       if (refused) return { errors: [refused] };
-      document = parse(source, { maxTokens: limits.tokens });
+      const document = parse(source, { maxTokens: limits.tokens });
       const errors = validateDocument(schema, document);
       if (errors.length > 0) return { errors };
+      checked = { document, source };
     } else valid.delete(source);
     // Most recently used last, so that the first key is the one to evict.
-    setBounded(valid, source, document, size);
-    return { document };
+    setBounded(valid, source, checked, size);
+    return checked;
   };
 }
 
@@ -133,30 +140,48 @@ export function sharedSubscriptions(
     }
     return message;
   };
+  /**
+   * One watcher's results. An object rather than an async generator: a generator cannot be returned
+   * while it awaits the next event, which would keep an unsubscribed watcher listening until its
+   * thread's next event. A class, so that the methods of each of thousands of idle watchers are shared.
+   */
+  class WatcherResults implements AsyncIterableIterator<ExecutionResult> {
+    constructor(
+      private readonly source: AsyncIterator<unknown>,
+      private readonly args: ExecutionArgs,
+      private readonly key: string,
+      private readonly outlet: Outlet | undefined,
+    ) {}
+
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      for (;;) {
+        const step = await this.source.next();
+        if (step.done) return { done: true, value: undefined };
+        const result = await executeOnce(this.args, step.value, this.key);
+        if (!this.outlet) return { done: false, value: result };
+        await this.outlet.send(messageOf(result, this.outlet.id));
+      }
+    }
+
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await this.source.return?.();
+      return { done: true, value: undefined };
+    }
+
+    [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+      return this;
+    }
+  }
+  // Each watcher's key, kept once for all the watchers that share it (a key held by each costs ~200 bytes).
+  const keys = new Map<string, string>();
   return async (args, outlet) => {
     const events = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in events)) return events;
     const viewer = readsViewer(args.document) ? ((args.contextValue as Context).viewer?.userId ?? 'anonymous') : '';
-    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${viewer}`;
-    const source = events[Symbol.asyncIterator]();
-    // An object rather than an async generator: a generator cannot be returned while it awaits the
-    // next event, which would keep an unsubscribed watcher listening until its thread's next event.
-    const results: AsyncIterableIterator<ExecutionResult> & { return(): Promise<IteratorResult<ExecutionResult>> } = {
-      next: async () => {
-        for (;;) {
-          const step = await source.next();
-          if (step.done) return { done: true, value: undefined };
-          const result = await executeOnce(args, step.value, key);
-          if (!outlet) return { done: false, value: result };
-          await outlet.send(messageOf(result, outlet.id));
-        }
-      },
-      return: async () => {
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => results,
-    };
-    return results;
+    let key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}\n${viewer}`;
+    key = keys.get(key) ?? key;
+    keys.delete(key);
+    setBounded(keys, key, key, 1000);
+    return new WatcherResults(events[Symbol.asyncIterator](), args, key, outlet);
   };
 }

@@ -5,9 +5,10 @@ import type { Log } from '../log.js';
 import type { OperationDefinitionNode } from 'graphql';
 import type { Metrics } from '../metrics.js';
 
-/** What the log knows of one socket: its id, when each of its operations started, which are live subscriptions. */
+/** What the log knows of one socket: its id, when it opened, when each of its operations started, which are live subscriptions. */
 interface SocketEntry {
   id: string;
+  opened: number;
   started: Map<string, { at: number; name: string | null; subscribed?: true }>;
 }
 
@@ -35,20 +36,23 @@ export function logSockets(
   metrics: Metrics,
 ): SocketLog {
   const entries = new WeakMap<WebSocket, SocketEntry>();
+  // One listener for every socket, rather than a closure kept by each.
+  function onClose(this: WebSocket, code: number) {
+    const entry = entries.get(this);
+    if (!entry) return;
+    metrics.websockets.dec();
+    const openOperations = entry.started.size;
+    for (const operation of entry.started.values()) if (operation.subscribed) metrics.subscriptions.dec();
+    entry.started.clear();
+    const durationMs = Math.round(performance.now() - entry.opened);
+    log.info('websocket closed', { socketId: entry.id, code, durationMs, openOperations });
+  }
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const entry: SocketEntry = { id: lastingUuid(), started: new Map() };
-    const opened = performance.now();
+    const entry: SocketEntry = { id: lastingUuid(), opened: performance.now(), started: new Map() };
     entries.set(socket, entry);
     metrics.websockets.inc();
     log.info('websocket opened', { socketId: entry.id, clientIp: clientIpOf(request) });
-    socket.once('close', (code: number) => {
-      metrics.websockets.dec();
-      const openOperations = entry.started.size;
-      for (const operation of entry.started.values()) if (operation.subscribed) metrics.subscriptions.dec();
-      entry.started.clear();
-      const durationMs = Math.round(performance.now() - opened);
-      log.info('websocket closed', { socketId: entry.id, code, durationMs, openOperations });
-    });
+    socket.on('close', onClose);
   });
   return {
     started: (socket, operationId, operationName) => {

@@ -5,13 +5,13 @@ import {
   type GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { App } from '../assemble.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
+import type { Backlog } from '../realtime/stream.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { lastingUuid } from '../ids.js';
@@ -22,6 +22,7 @@ import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { logSockets } from './socket-log.js';
+import { serveSockets } from './socket-server.js';
 import type { TrustedDocuments } from './trusted-documents.js';
 
 /** What GraphQL over WebSocket (graphql-transport-ws, path /graphql) is served with. */
@@ -53,7 +54,13 @@ interface Caller {
   viewer: Viewer | null;
   /** The `Authorization` of `connection_init`, read again for each operation (see {@link viewerNow}). */
   authorization: string | undefined;
+}
+
+/** What graphql-ws's handlers know of a socket (`ctx.extra`): no more of its upgrade request than the address. */
+interface SocketExtra {
+  socket: WebSocket;
   clientIp: string;
+  caller?: Caller;
 }
 
 /** The `Authorization` value of a graphql-ws `connection_init` payload. */
@@ -138,6 +145,29 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     if (frame === undefined) frames.set(message, (frame = textFrame(message)));
     return frame;
   };
+  /**
+   * Where one subscription's pushed results are written, and what is done when its reader falls
+   * behind: a class, so that each of thousands of idle watchers holds two fields, not closures.
+   */
+  class SocketOutlet implements Outlet, Backlog {
+    constructor(
+      readonly id: string,
+      private readonly socket: WebSocket,
+    ) {}
+
+    get maxPending(): number {
+      return limits.pendingEventsPerOperation;
+    }
+
+    overflow(): void {
+      closeSlowConsumer(this.socket);
+    }
+
+    send(message: Buffer): Promise<void> {
+      delivered();
+      return sendBounded(this.socket, message, limits, write, closeSlowConsumer, frameOf);
+    }
+  }
   // Where each subscription's pushed results are written, by its context.
   const outlets = new WeakMap<Context, Outlet>();
   const documentOf = documentCache(
@@ -145,18 +175,15 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     validateWithLimits({ limits: options.queryLimits, hideSuggestions: options.nodeEnv === 'production' }),
     options.queryLimits,
   );
-  const cleanup = useServer<Record<string, unknown>, { caller?: Caller }>(
+  const cleanup = serveSockets<Record<string, unknown>, SocketExtra>(
     {
       schema,
-      connectionInitWaitTimeout: limits.connectionInitMs,
       onConnect: async (ctx) => {
         try {
           const authorization = authorizationOf(ctx.connectionParams);
           const viewer = await app.sessions.viewerOf(authorization);
           // Who the socket is: each operation's context is made from it, its standing read again.
-          ctx.extra.caller = { viewer, authorization, clientIp: options.clientIpOf(ctx.extra.request) };
-          // Nothing reads the upgrade request again: let it go rather than hold it as long as the socket.
-          (ctx.extra as { request?: IncomingMessage }).request = undefined;
+          ctx.extra.caller = { viewer, authorization };
           return true;
         } catch (error) {
           if (error instanceof ApiError) return false;
@@ -189,6 +216,8 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
           ]);
         }
         socketLog.accepted(ctx.extra.socket, id, getOperationAST(checked.document, payload.operationName) ?? null);
+        // graphql-ws keeps the message as long as the operation runs: let it hold the cache's copy of the text.
+        if (payload.query === checked.source) (payload as { query: string }).query = checked.source;
         return {
           schema,
           document: checked.document,
@@ -200,16 +229,9 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       context: async (ctx, id) => {
         const caller = ctx.extra.caller as Caller;
         const viewer = await viewerNow(app.sessions, caller);
-        const backlog = {
-          maxPending: limits.pendingEventsPerOperation,
-          overflow: () => closeSlowConsumer(ctx.extra.socket),
-        };
-        const context = createContext(app, viewer, lastingUuid(), caller.clientIp, backlog);
-        const send = (message: Buffer) => {
-          delivered();
-          return sendBounded(ctx.extra.socket, message, limits, write, closeSlowConsumer, frameOf);
-        };
-        outlets.set(context, { id, send });
+        const outlet = new SocketOutlet(id, ctx.extra.socket);
+        const context = createContext(app, viewer, lastingUuid(), ctx.extra.clientIp, outlet);
+        outlets.set(context, outlet);
         return context;
       },
       onComplete: (ctx, id) => socketLog.ended(ctx.extra.socket, id),
@@ -217,6 +239,12 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error)),
     },
     wsServer,
+    {
+      extraOf: (socket, request) => ({ socket, clientIp: options.clientIpOf(request), caller: undefined }),
+      connectionInitMs: limits.connectionInitMs,
+      nodeEnv: options.nodeEnv,
+      log: options.log,
+    },
   );
   return {
     close: async () => {

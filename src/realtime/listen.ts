@@ -9,16 +9,21 @@ export interface Listening<T> {
 }
 
 /** Holds the items it is handed until `deliverTo` names who takes them, from then on directly. */
-function holder<T>(): { hand(item: T): void; deliverTo(receive: (item: T) => void): void } {
-  const held: T[] = [];
-  let receive: (item: T) => void = (item) => held.push(item);
-  return {
-    hand: (item) => receive(item),
-    deliverTo: (next) => {
-      receive = next;
-      for (const item of held.splice(0)) next(item);
-    },
-  };
+class Holder<T> {
+  private held: T[] | null = [];
+  private receive: ((item: T) => void) | null = null;
+
+  hand(item: T): void {
+    if (this.receive) this.receive(item);
+    else this.held?.push(item);
+  }
+
+  deliverTo(receive: (item: T) => void): void {
+    this.receive = receive;
+    const held = this.held ?? [];
+    this.held = null;
+    for (const item of held) receive(item);
+  }
 }
 
 /**
@@ -27,12 +32,12 @@ function holder<T>(): { hand(item: T): void; deliverTo(receive: (item: T) => voi
  * still reads the database.
  */
 export function listenNow<T>(source: AsyncIterableIterator<T> & { return(): Promise<unknown> }): Listening<T> {
-  const { hand, deliverTo } = holder<T>();
+  const holder = new Holder<T>();
   const done = (async () => {
-    for await (const item of source) hand(item);
+    for await (const item of source) holder.hand(item);
   })();
   return {
-    deliverTo,
+    deliverTo: (receive) => holder.deliverTo(receive),
     stop: async () => {
       await source.return();
       await done;
@@ -54,31 +59,49 @@ export function sharedListening<K, T>(
   open: (key: K) => AsyncIterableIterator<T> & { return(): Promise<unknown> },
   run: (task: () => void) => void = slicedRunner({ atOnce: true }),
 ): (key: K) => Listening<T> {
-  const sources = new Map<K, { listeners: Set<(item: T) => void>; source: Listening<T> }>();
+  const sources = new Map<K, SharedSource<T>>();
   return (key) => {
     let shared = sources.get(key);
     if (shared === undefined) {
-      const listeners = new Set<(item: T) => void>();
+      const listeners = new Set<SharedListener<T>>();
       const source = listenNow(open(key));
       source.deliverTo((item) => {
         for (const listener of listeners) {
           run(() => {
-            if (listeners.has(listener)) listener(item);
+            if (listeners.has(listener)) listener.hand(item);
           });
         }
       });
-      sources.set(key, (shared = { listeners, source }));
+      shared = {
+        listeners,
+        leave: async (listener) => {
+          if (!listeners.delete(listener) || listeners.size > 0) return;
+          sources.delete(key);
+          await source.stop();
+        },
+      };
+      sources.set(key, shared);
     }
-    const { listeners, source } = shared;
-    const { hand, deliverTo } = holder<T>();
-    listeners.add(hand);
-    return {
-      deliverTo,
-      stop: async () => {
-        if (!listeners.delete(hand) || listeners.size > 0) return;
-        sources.delete(key);
-        await source.stop();
-      },
-    };
+    const listener = new SharedListener(shared);
+    shared.listeners.add(listener);
+    return listener;
   };
+}
+
+/** A source that {@link sharedListening} opened for one key, and its listeners. */
+interface SharedSource<T> {
+  listeners: Set<SharedListener<T>>;
+  /** Lets `listener` go; closes the source when it was the last. */
+  leave(listener: SharedListener<T>): Promise<void>;
+}
+
+/** One listener of a shared source: an object rather than closures, as thousands of watchers each keep one. */
+class SharedListener<T> extends Holder<T> implements Listening<T> {
+  constructor(private readonly source: SharedSource<T>) {
+    super();
+  }
+
+  stop(): Promise<void> {
+    return this.source.leave(this);
+  }
 }

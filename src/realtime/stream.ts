@@ -68,12 +68,14 @@ export async function threadEventStream(
     throw problem;
   }
 
-  // Per post, the number of the newest SCORE_CHANGED received and not yet taken by the watcher.
-  const newestScore = new Map<number, number>();
+  // Per post, the number of the newest SCORE_CHANGED received and not yet taken by the watcher; made
+  // when one arrives and let go once all are taken, so that an idle watcher holds no map.
+  let newestScore: Map<number, number> | null = null;
   const superseded = (event: ThreadEventMessage): boolean => {
-    if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED') return false;
+    if (!latestScoresOnly || event.kind !== 'SCORE_CHANGED' || newestScore === null) return false;
     const newest = newestScore.get(event.postId) ?? event.seq;
     if (newest === event.seq) newestScore.delete(event.postId);
+    if (newestScore.size === 0) newestScore = null;
     return newest > event.seq;
   };
   const queue = new PushQueue<ThreadEventMessage>(() => void live.stop(), superseded);
@@ -98,7 +100,7 @@ export async function threadEventStream(
   let inChain = 0;
   let replaying = afterSeq !== null;
   const receive = (event: ThreadEventMessage): void => {
-    if (latestScoresOnly && event.kind === 'SCORE_CHANGED') newestScore.set(event.postId, event.seq);
+    if (latestScoresOnly && event.kind === 'SCORE_CHANGED') (newestScore ??= new Map()).set(event.postId, event.seq);
     inChain += 1;
     if (backlog && inChain + queue.length > backlog.maxPending) {
       backlog.overflow();
