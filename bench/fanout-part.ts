@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { globalId, gql, threadPageQuery, typeOf, voteMutation } from './client.js';
+import { globalId, typeOf } from './client.js';
 import type { BenchContext } from './context.js';
 import { runFanOut, type FanOutPlan, type FanOutVote, type Probe } from './fanout.js';
 import { processTree } from './proc.js';
+import type { ProbeData, ProbeTimes } from './probe-worker.js';
+import { Worker } from 'node:worker_threads';
 
 /** The fan-out scenarios (bench/fanout.ts runs one): who votes on what, the probe, a fresh service each. */
 export async function measureFanOut(bench: BenchContext) {
@@ -63,21 +65,26 @@ export async function measureFanOut(bench: BenchContext) {
     }
     return Math.max(...p99s);
   };
-  /** Votes (UP, then NONE) on a post of an unwatched thread, and its uncached (signed-in) page. */
+  /** Votes (UP, then NONE) on a post of an unwatched thread, and its uncached (signed-in) page, from a thread of their own. */
   const probeOf = async (pid: number, serviceUrl: string, questionId: number): Promise<Probe> => {
     const [post] = await threadPosts(questionId);
     const [{ token }] = await votesOn([{ thread: 0, postId: post.id, kind: post.kind }]);
-    let up = false;
+    const data: ProbeData = {
+      serviceUrl,
+      token,
+      postId: globalId(typeOf[post.kind], post.id),
+      questionId: globalId('Question', questionId + 1),
+    };
+    const worker = new Worker(new URL('./probe-worker.js', import.meta.url), { workerData: data });
     return {
-      vote: async () => {
-        up = !up;
-        const input = { targetId: globalId(typeOf[post.kind], post.id), value: up ? 'UP' : 'NONE' };
-        await gql(serviceUrl, voteMutation, { input }, token);
-      },
-      page: async () => {
-        await gql(serviceUrl, threadPageQuery, { id: globalId('Question', questionId + 1) }, token);
-      },
+      start: () => worker.postMessage('start'),
+      stop: () =>
+        new Promise<ProbeTimes>((stopped) => {
+          worker.once('message', stopped);
+          worker.postMessage('stop');
+        }),
       loopDelayP99: () => loopDelayP99(pid),
+      close: () => worker.terminate().then(() => undefined),
     };
   };
 
@@ -89,8 +96,9 @@ export async function measureFanOut(bench: BenchContext) {
   ) => {
     log(title);
     const fresh = await bench.startService();
+    let probe: Probe | undefined;
     try {
-      const probe = probeThread === undefined ? undefined : await probeOf(fresh.pid, fresh.url, probeThread);
+      probe = probeThread === undefined ? undefined : await probeOf(fresh.pid, fresh.url, probeThread);
       const result = await runFanOut({ ...plan, graphqlUrl: fresh.url, servicePid: fresh.pid, log, probe });
       const { p50, p99 } = result.latencyMs;
       log(
@@ -104,6 +112,7 @@ export async function measureFanOut(bench: BenchContext) {
       }
       return result;
     } finally {
+      await probe?.close();
       await fresh.stop();
     }
   };

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { gql, percentiles, voteMutation } from './client.js';
+import type { ProbeTimes } from './probe-worker.js';
 import { rssKiB } from './proc.js';
 
 const watchQuery = `subscription Watch($questionId: ID!) { scoreChanged(questionId: $questionId) { score post { id score } } }`;
@@ -28,14 +29,16 @@ export interface FanOutPlan {
   probe?: Probe;
 }
 
-/** Requests unrelated to the watched threads, and the service's event-loop delay. */
+/** Requests unrelated to the watched threads (see probe-worker.ts), and the service's event-loop delay. */
 export interface Probe {
-  /** One vote on a thread nobody watches. */
-  vote(): Promise<void>;
-  /** One uncached page of a thread nobody watches. */
-  page(): Promise<void>;
+  /** Starts a loop of votes on a thread nobody watches and one of uncached pages of another. */
+  start(): void;
+  /** Stops both loops; each request's time. */
+  stop(): Promise<ProbeTimes>;
   /** The highest event-loop delay p99 of the service's processes since the last call, in ms. */
   loopDelayP99(): Promise<number>;
+  /** Ends the probe's thread. */
+  close(): Promise<void>;
 }
 
 /** What the probe saw over a stretch of time: p99s in ms. */
@@ -47,36 +50,29 @@ export interface ProbeFigures {
   pages: number;
 }
 
-/** Runs `probe`'s votes and pages one after another, each in its own loop, until `during` settles. */
+/** Runs `probe`'s votes and pages until `during` settles. */
 async function probeWhile<T>(probe: Probe, during: () => Promise<T>): Promise<{ result: T; figures: ProbeFigures }> {
   await probe.loopDelayP99();
-  let running = true;
-  const timed = async (request: () => Promise<void>, into: number[]) => {
-    while (running) {
-      const start = performance.now();
-      await request();
-      into.push(performance.now() - start);
-      await sleep(20);
-    }
-  };
-  const votes: number[] = [];
-  const pages: number[] = [];
-  const loops = [timed(probe.vote, votes), timed(probe.page, pages)];
+  probe.start();
+  let outcome: { result: T; loopDelayP99Ms: number };
   try {
-    return {
-      result: await during(),
-      figures: {
-        loopDelayP99Ms: await probe.loopDelayP99(),
-        votesP99Ms: percentiles(votes).p99,
-        pagesP99Ms: percentiles(pages).p99,
-        votes: votes.length,
-        pages: pages.length,
-      },
-    };
-  } finally {
-    running = false;
-    await Promise.all(loops);
+    const result = await during();
+    outcome = { result, loopDelayP99Ms: await probe.loopDelayP99() };
+  } catch (error) {
+    await probe.stop();
+    throw error;
   }
+  const { votes, pages } = await probe.stop();
+  return {
+    result: outcome.result,
+    figures: {
+      loopDelayP99Ms: outcome.loopDelayP99Ms,
+      votesP99Ms: percentiles(votes).p99,
+      pagesP99Ms: percentiles(pages).p99,
+      votes: votes.length,
+      pages: pages.length,
+    },
+  };
 }
 
 export interface FanOutResult {
