@@ -53,6 +53,22 @@ const everyField = `query Everything($q: ID!, $first: Int, $order: AnswerOrder, 
   }
 }`;
 
+/** Edges with cursors, page info, fragments (named and inline, overlapping on leaves), bodyHTML. */
+const edgesAndFragments = `query Edges($id: ID!, $first: Int, $order: AnswerOrder) {
+  question(id: $id) {
+    __typename id ...QuestionHead
+    ... on Question { followerCount id }
+    answers(first: $first, orderBy: $order) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { id ...PostBody replies(first: 2) { edges { cursor node { ...PostBody } } pageInfo { hasNextPage endCursor } } } }
+    }
+  }
+}
+fragment QuestionHead on Question { id title ...PostBody tags { ...TagName } }
+fragment PostBody on Post { id ... on Node { id } }
+fragment TagName on Tag { __typename name }`;
+
 /** What both servers answer to `body`, POSTed (or sent as a GET's query string), with `token` as Bearer when given. */
 async function both(body: Record<string, unknown>, token?: string, accept?: string, method: 'POST' | 'GET' = 'POST') {
   const headers: Record<string, string> = method === 'POST' ? { 'content-type': 'application/json' } : {};
@@ -151,6 +167,13 @@ describe('a thread page answered by its compiled statement', () => {
           { query: everyField, variables: { q: id } },
           { query: everyField, variables: { q: id, first: 3, order: 'NEWEST', replies: 1 } },
           { query: everyField, variables: { q: id, first: 100, order: 'OLDEST', replies: null } },
+          { query: edgesAndFragments, variables: { id } },
+          { query: edgesAndFragments, variables: { id, first: 2, order: 'NEWEST' } },
+          { query: edgesAndFragments, variables: { id, first: 20, order: 'OLDEST' } },
+          {
+            query: `query ($id: ID!) { question(id: $id) { id id bodyHTML answers(first: 1) { nodes { bodyHTML } } } }`,
+            variables: { id },
+          },
         ];
         for (const request of requests) {
           for (const method of ['POST', 'GET'] as const) {
@@ -166,6 +189,20 @@ describe('a thread page answered by its compiled statement', () => {
     // The pages hold what they should: not only nulls.
     const demo = JSON.parse((await both({ query: threadView, variables: { id: questions[0] } })).compiled.body);
     expect(demo.data.question.answers.nodes.length).toBeGreaterThan(3);
+    // A compiled endCursor reads the next page.
+    const first = JSON.parse(
+      (await both({ query: edgesAndFragments, variables: { id: questions[0], first: 2 } })).compiled.body,
+    );
+    const { endCursor, hasNextPage } = first.data.question.answers.pageInfo;
+    expect(hasNextPage).toBe(true);
+    const next = await server.post({
+      query: `query ($id: ID!, $after: String) { question(id: $id) { answers(first: 2, after: $after) { nodes { id } } } }`,
+      variables: { id: questions[0], after: endCursor },
+    });
+    expect(next.errors).toBeUndefined();
+    const nextIds = (next.data as { question: { answers: { nodes: Array<{ id: string }> } } }).question.answers.nodes;
+    expect(nextIds).toHaveLength(2);
+    expect(nextIds.map((node) => node.id)).not.toContain(first.data.question.answers.edges[1].node.id);
   });
 
   it('should answer with the content type Apollo would choose for each Accept header', async () => {
@@ -199,12 +236,14 @@ describe('a thread page answered by its compiled statement', () => {
       { query: everyField, variables: { q: id, first: 101 } },
       { query: everyField, variables: { q: id, order: 'SIDEWAYS' } },
       { query: `{ question(id: "${id}") { answers(first: 2, after: "x") { nodes { id } } } }` },
-      { query: `{ question(id: "${id}") { answers { pageInfo { hasNextPage } } } }` },
-      { query: `{ question(id: "${id}") { bodyHTML followerCount } }` },
-      { query: `{ question(id: "${id}") { ...on Question { id } } }` },
+      { query: `{ question(id: "${id}") { answers(before: "x") { pageInfo { hasNextPage } } } }` },
+      { query: `{ question(id: "${id}") { mentions { id } acceptedAnswer { id } } }` },
+      { query: `{ question(id: "${id}") { ...on Answer { id } } }` },
+      { query: `{ question(id: "${id}") { ...F } } fragment F on Post { id }`, operationName: 'Named' },
       { query: `{ question(id: "${id}") { id @include(if: false) title } }` },
+      { query: `{ question(id: "${id}") { ... @skip(if: true) { id } title } }` },
       { query: `{ question(id: "${id}") { id } question2: question(id: "${id}") { id } }` },
-      { query: `{ question(id: "${id}") { id id } }` },
+      { query: `{ question(id: "${id}") { author { id } author { username } } }` },
       { query: `{ question(id: "${id}") { nope } }` },
       { query: threadView, variables: { id }, operationName: 'Other' },
     ];

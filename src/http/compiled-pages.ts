@@ -10,6 +10,7 @@ import {
   validate,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -66,26 +67,57 @@ const planCapacity = 1000;
 const mediaTypes = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8'];
 const withCallback = 'application/json; callbackSpec=1.0; charset=utf-8';
 
+type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
+
+/**
+ * The fields `set` selects on `parent`, its fragments' in their place, as graphql-js collects them:
+ * a leaf asked for twice (`id` in a fragment and beside it) once, where it first comes. Null for a
+ * directive, a fragment on another type, or an object field asked for twice, which graphql-js would
+ * merge: those documents go to graphql-js. A fragment applies on its type and on the interfaces the
+ * type implements (`on Post`, `on Node`).
+ */
+function collectFields(parent: GraphQLObjectType, set: SelectionSetNode, fragments: Fragments): FieldNode[] | null {
+  const fields = new Map<string, FieldNode>();
+  const collect = (selections: SelectionSetNode['selections']): boolean =>
+    selections.every((node) => {
+      if ((node.directives?.length ?? 0) > 0) return false;
+      if (node.kind === Kind.FIELD) {
+        const key = node.alias?.value ?? node.name.value;
+        const seen = fields.get(key);
+        if (seen === undefined) fields.set(key, node);
+        return seen === undefined || (!seen.selectionSet && !node.selectionSet);
+      }
+      const fragment = node.kind === Kind.INLINE_FRAGMENT ? node : fragments.get(node.name.value);
+      const condition = fragment?.typeCondition?.name.value ?? parent.name;
+      const applies = condition === parent.name || parent.getInterfaces().some((type) => type.name === condition);
+      return fragment !== undefined && applies && (fragment.directives?.length ?? 0) === 0
+        ? collect(fragment.selectionSet.selections)
+        : false;
+    });
+  return collect(set.selections) ? [...fields.values()] : null;
+}
+
 /** The fields of `set` on `parent`, or null when any is beyond what a page statement reads. */
-function planSelection(parent: GraphQLObjectType, set: SelectionSetNode): PlannedField[] | null {
+function planSelection(parent: GraphQLObjectType, set: SelectionSetNode, fragments: Fragments): PlannedField[] | null {
   const allowed = fieldsOf[parent.name as PageType] as ReadonlySet<string> | undefined;
-  if (allowed === undefined) return null;
-  const keys = new Set<string>();
+  const fields = collectFields(parent, set, fragments);
+  if (allowed === undefined || fields === null) return null;
   const planned: PlannedField[] = [];
-  for (const node of set.selections) {
-    // Fragments and directives are rare in pages; leaving them to graphql-js keeps their rules in one place.
-    if (node.kind !== Kind.FIELD || (node.directives?.length ?? 0) > 0) return null;
-    const key = node.alias?.value ?? node.name.value;
+  for (const node of fields) {
     const name = node.name.value;
-    if (keys.has(key) || !allowed.has(name)) return null;
-    keys.add(key);
+    if (!allowed.has(name)) return null;
     const definition = parent.getFields()[name] as GraphQLField<unknown, unknown> | undefined;
     const paged = name === 'answers' || name === 'replies';
     if (!paged && (node.arguments?.length ?? 0) > 0) return null;
-    const field: PlannedField = { key, name, node, definition: paged ? definition : undefined };
+    const field: PlannedField = {
+      key: node.alias?.value ?? name,
+      name,
+      node,
+      definition: paged ? definition : undefined,
+    };
     if (node.selectionSet) {
       const type = definition && getNamedType(definition.type);
-      const selection = isObjectType(type) ? planSelection(type, node.selectionSet) : null;
+      const selection = isObjectType(type) ? planSelection(type, node.selectionSet, fragments) : null;
       if (selection === null) return null;
       field.selection = selection;
     }
@@ -95,8 +127,9 @@ function planSelection(parent: GraphQLObjectType, set: SelectionSetNode): Planne
 }
 
 /**
- * `query` as a compiled thread page: one valid query operation (named `operationName` when given),
- * no fragments, whose one root field is `question(id:)` selecting only fields of {@link fieldsOf}.
+ * `query` as a compiled thread page: one valid query operation (named `operationName` when given)
+ * whose one root field is `question(id:)` selecting only fields of {@link fieldsOf}, through
+ * fragments on the types they are spread in or not.
  * Null for anything else, which graphql-js runs as usual.
  */
 function compile(
@@ -111,17 +144,24 @@ function compile(
   } catch {
     return null;
   }
-  const [operation, ...others] = document.definitions;
-  if (others.length > 0 || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return null;
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const fragments: Fragments = new Map(
+    document.definitions
+      .filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  const [operation] = operations;
+  if (operations.length !== 1 || operation.operation !== 'query') return null;
   if (operationName !== undefined && operation.name?.value !== operationName) return null;
   if (validate(schema, document, [...specifiedRules, ...queryLimitRules(limits)]).length > 0) return null;
-  const [root, ...more] = operation.selectionSet.selections;
-  if (more.length > 0 || root.kind !== Kind.FIELD || root.name.value !== 'question') return null;
-  if ((root.directives?.length ?? 0) > 0 || !root.selectionSet) return null;
-  const definition = schema.getQueryType()?.getFields().question;
-  const questionType = definition && getNamedType(definition.type);
+  const queryType = schema.getQueryType();
+  const roots = queryType && collectFields(queryType, operation.selectionSet, fragments);
+  const root = roots?.length === 1 ? roots[0] : undefined;
+  if (root?.name.value !== 'question' || !root.selectionSet) return null;
+  const definition = queryType!.getFields().question;
+  const questionType = getNamedType(definition.type);
   if (!isObjectType(questionType)) return null;
-  const selection = planSelection(questionType, root.selectionSet);
+  const selection = planSelection(questionType, root.selectionSet, fragments);
   if (selection === null) return null;
   const question = { key: root.alias?.value ?? 'question', name: 'question', node: root, definition, selection };
   return { document, operation, question };

@@ -1,6 +1,5 @@
-import type { Ordering } from './pagination.js';
-import { orderBy } from './pagination.js';
-import { answerList, liveChildrenOf, replyList } from './pages.js';
+import { directed, orderBy, type Ordering } from './pagination.js';
+import { answerList, liveChildrenOf, replyList, scopePrefix } from './pages.js';
 
 /**
  * One field of a thread page as a query selects it, its arguments resolved: what
@@ -18,7 +17,17 @@ export interface PageField {
 }
 
 /** The types a compiled page reaches, and what each field of theirs is in SQL. */
-export type PageType = 'Question' | 'Answer' | 'Reply' | 'User' | 'Tag' | 'AnswerConnection' | 'ReplyConnection';
+export type PageType =
+  | 'Question'
+  | 'Answer'
+  | 'Reply'
+  | 'User'
+  | 'Tag'
+  | 'AnswerConnection'
+  | 'ReplyConnection'
+  | 'AnswerEdge'
+  | 'ReplyEdge'
+  | 'PageInfo';
 
 /** Where a field is read: its row's alias, the enclosing question's, the statement being built. */
 interface Scope {
@@ -60,9 +69,12 @@ const text = (column: string) => `to_json(${column})::text`;
 const int = (column: string) => `${column}::text`;
 const orNull = (sql: string) => `coalesce(${sql}, 'null')`;
 const date = (column: string) => `'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
-/** base64url without padding, as Buffer#toString('base64url') gives it (src/ids.ts, thread cursors). */
+/**
+ * base64url without padding, as Buffer#toString('base64url') gives it (ids, cursors): encode()
+ * breaks its base64 into lines of 76 characters, and translate drops the breaks and the padding.
+ */
 const base64url = (sql: string) =>
-  `'"' || translate(rtrim(encode(convert_to(${sql}, 'UTF8'), 'base64'), '='), '+/', '-_') || '"'`;
+  `'"' || translate(encode(convert_to(${sql}, 'UTF8'), 'base64'), E'+/=\\n', '-_') || '"'`;
 const globalId =
   (type: string): FieldSql =>
   (s) =>
@@ -109,6 +121,7 @@ const postFields = (type: 'Question' | 'Answer' | 'Reply'): Record<string, Field
   score: column('score', int),
   createdAt: column('created_at', date),
   updatedAt: column('updated_at', date),
+  bodyHTML: column('body_html', text),
   editedAt: column('edited_at', (sql) => orNull(date(sql))),
   revisionCount: column('revision_count', int),
   viewerVote,
@@ -128,21 +141,68 @@ const tagFields: Record<string, FieldSql> = {
   name: column('name', text),
 };
 
-/** A connection of the live children of the row in scope: `nodes` a page of them, `totalCount` its counter. */
+/**
+ * A connection of the live children of the row in scope, a first page of them as the connection
+ * resolvers read it: `nodes`, or `edges` with each one's cursor (as encodeCursor writes it),
+ * `pageInfo`, and `totalCount` (the row's counter).
+ */
 function connection(type: 'Answer' | 'Reply', counter: string): FieldSql {
   const list = type === 'Answer' ? answerList : replyList;
   const nodeFields = () => (type === 'Answer' ? answerFields : replyFields);
   return (s, field) => {
+    const { first, ordering } = field.page!;
+    const live = liveChildrenOf(list, `${s.alias}.id`);
+    /** The page's rows as `alias`: `limit` of them, the page's size unless given, in `order`. */
+    const rows = (alias: string, limit = s.statement.param(first), order = ordering) =>
+      `(SELECT p.* FROM post p WHERE ${live} ORDER BY ${orderBy(order, 'p')} LIMIT ${limit}) ${alias}`;
+    const child = () => {
+      const alias = s.statement.alias(type === 'Answer' ? 'a' : 'r');
+      return { alias, scope: { ...s, alias, question: type === 'Answer' ? s.alias : s.question } };
+    };
+    const cursor = (alias: string) => {
+      const values = ordering.keys.map(({ column: name, type: kind }) =>
+        kind === 'integer'
+          ? int(`${alias}.${name}`)
+          : kind === 'timestamptz'
+            ? date(`${alias}.${name}`)
+            : text(`${alias}.${name}`),
+      );
+      const scope = text(`'${scopePrefix(list)}' || ${s.alias}.id`);
+      return base64url(`'["${ordering.name}",' || ${scope} || ',' || ${values.join(` || ',' || `)} || ']'`);
+    };
+    /** The cursor of the page's first row in `order` (its last, reversed), or null. */
+    const endCursor = (order: Ordering) => {
+      const { alias } = child();
+      return orNull(`(SELECT ${cursor(alias)} FROM ${rows(alias)} ORDER BY ${orderBy(order, alias)} LIMIT 1)`);
+    };
+    const edgeFields: Record<string, FieldSql> = {
+      __typename: typename(`${type}Edge`),
+      cursor: (edge) => cursor(edge.alias),
+      node: (edge, node) => objectSql(edge, nodeFields(), node.selection ?? []),
+    };
+    const pageInfoFields: Record<string, FieldSql> = {
+      __typename: typename('PageInfo'),
+      hasNextPage: () => {
+        const size = s.statement.param(first);
+        return `(SELECT CASE WHEN count(*) > ${size} THEN 'true' ELSE 'false' END FROM ${rows('x', `${size} + 1`)})`;
+      },
+      // A first page read forward: nothing before it.
+      hasPreviousPage: () => `'false'`,
+      startCursor: () => endCursor(ordering),
+      endCursor: () => endCursor(directed(ordering, { backward: true })),
+    };
     const connectionFields: Record<string, FieldSql> = {
       __typename: typename(`${type}Connection`),
       totalCount: column(counter, int),
       nodes: (_, nodes) => {
-        const { first, ordering } = field.page!;
-        const child = s.statement.alias(type === 'Answer' ? 'a' : 'r');
-        const inner = { ...s, alias: child, question: type === 'Answer' ? s.alias : s.question };
-        const rows = `(SELECT p.* FROM post p WHERE ${liveChildrenOf(list, `${s.alias}.id`)} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${s.statement.param(first)}) ${child}`;
-        return arraySql(objectSql(inner, nodeFields(), nodes.selection ?? []), rows, orderBy(ordering, child));
+        const { alias, scope } = child();
+        return arraySql(objectSql(scope, nodeFields(), nodes.selection ?? []), rows(alias), orderBy(ordering, alias));
       },
+      edges: (_, edges) => {
+        const { alias, scope } = child();
+        return arraySql(objectSql(scope, edgeFields, edges.selection ?? []), rows(alias), orderBy(ordering, alias));
+      },
+      pageInfo: (_, pageInfo) => objectSql(s, pageInfoFields, pageInfo.selection ?? []),
     };
     return objectSql(s, connectionFields, field.selection ?? []);
   };
@@ -153,6 +213,7 @@ const questionFields: Record<string, FieldSql> = {
   title: column('title', text),
   lastActivityAt: column('last_activity_at', date),
   answerCount: column('answer_count', int),
+  followerCount: column('follower_count', int),
   closedAt: column('closed_at', (sql) => orNull(date(sql))),
   eventCursor: (s) => base64url(`'thread:' || ${s.alias}.id || ':' || ${s.alias}.event_seq`),
   tags: (s, field) => {
@@ -175,6 +236,9 @@ const answerFields: Record<string, FieldSql> = {
 
 const replyFields: Record<string, FieldSql> = postFields('Reply');
 
+const connectionFieldNames = new Set(['__typename', 'totalCount', 'nodes', 'edges', 'pageInfo']);
+const edgeFieldNames = new Set(['__typename', 'cursor', 'node']);
+
 /** The fields of each type a compiled page may select; any other sends the query through graphql-js. */
 export const fieldsOf: Readonly<Record<PageType, ReadonlySet<string>>> = {
   Question: new Set(Object.keys(questionFields)),
@@ -182,8 +246,11 @@ export const fieldsOf: Readonly<Record<PageType, ReadonlySet<string>>> = {
   Reply: new Set(Object.keys(replyFields)),
   User: new Set(Object.keys(userFields)),
   Tag: new Set(Object.keys(tagFields)),
-  AnswerConnection: new Set(['__typename', 'totalCount', 'nodes']),
-  ReplyConnection: new Set(['__typename', 'totalCount', 'nodes']),
+  AnswerConnection: connectionFieldNames,
+  ReplyConnection: connectionFieldNames,
+  AnswerEdge: edgeFieldNames,
+  ReplyEdge: edgeFieldNames,
+  PageInfo: new Set(['__typename', 'hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']),
 };
 
 /**

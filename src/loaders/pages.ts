@@ -63,9 +63,14 @@ export function childPageLoader<T extends Post>(
   );
 }
 
-/** The list one key reads, e.g. "answer by question_id 12". */
+/** What the scope of a list of `list` starts with, its parent's id following (see {@link scopeOf}). */
+export function scopePrefix(list: ChildList): string {
+  return `${list.kind} by ${list.parentColumn} `;
+}
+
+/** The list one key reads, e.g. "answer by question_id 12": its cursors belong to it alone. */
 function scopeOf(list: ChildList, key: Pick<ChildPageKey, 'parentId'>): string {
-  return `${list.kind} by ${list.parentColumn} ${key.parentId}`;
+  return `${scopePrefix(list)}${key.parentId}`;
 }
 
 /** A page key as {@link batchPagesSql} takes it: its parent, and the list its cursor must belong to. */
