@@ -205,6 +205,20 @@ describe('a thread page answered by its compiled statement', () => {
     expect(nextIds.map((node) => node.id)).not.toContain(first.data.question.answers.edges[1].node.id);
   });
 
+  it('should answer pages of many shapes alike, past the statements it prepares', async () => {
+    const before = await compiledCount();
+    // Each alias is a statement of its own: more of them than the server prepares (100).
+    for (let i = 0; i < 120; i += 1) {
+      const query = `query ($id: ID!) { question(id: $id) { t${i}: title answers(first: 2) { nodes { s${i}: score } } } }`;
+      const { compiled, graphqlJs } = await both(
+        { query, variables: { id: questions[1] } },
+        i % 2 ? reader.token : undefined,
+      );
+      expect(compiled).toEqual(graphqlJs);
+    }
+    expect(await compiledCount()).toBe(before + 120);
+  });
+
   it('should answer with the content type Apollo would choose for each Accept header', async () => {
     const request = { query: threadView, variables: { id: questions[1] } };
     for (const accept of [

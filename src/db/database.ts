@@ -76,6 +76,16 @@ export class Database {
   }
 
   /**
+   * Runs a read on the pool of {@link prepared} without naming it: planned on every call, kept by no
+   * session. For texts that come from a client's document, past the few that are worth preparing.
+   */
+  async unprepared<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    this.typeorm.logger.logQuery(text, values);
+    const { rows } = await this.genericPlans.query<R>({ text, values });
+    return rows;
+  }
+
+  /**
    * Runs `work` in one transaction, and again (up to 3 times in all) when PostgreSQL aborted it for
    * a deadlock or a serialization failure, so such a clash never reaches the client. `work` may
    * therefore run more than once: it must keep its effects to the transaction until it resolves.

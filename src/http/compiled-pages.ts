@@ -63,6 +63,12 @@ interface CompiledPage {
 
 /** How many documents' plans are remembered: clients send a handful of distinct pages. */
 const planCapacity = 1000;
+/**
+ * Distinct statement texts prepared at most. A page's text follows its document, which any client
+ * writes: each prepared text stays in every session that ran it (and its name in this process), so
+ * past these the rest are planned on each call instead.
+ */
+const preparedCapacity = 100;
 /** The response types Apollo chooses among, in its order of preference; the callback one is left to it. */
 const mediaTypes = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8'];
 const withCallback = 'application/json; callbackSpec=1.0; charset=utf-8';
@@ -224,6 +230,12 @@ function resolvePage(
 export function compiledPages(options: CompiledPagesOptions): RequestHandler {
   const { schema, db, sessions, rateLimits, queryLimits, metrics, log } = options;
   const plans = new Map<string, CompiledPage | null>();
+  const preparedTexts = new Set<string>();
+  const read = (text: string, values: unknown[]) => {
+    const prepare = preparedTexts.has(text) || preparedTexts.size < preparedCapacity;
+    if (prepare) preparedTexts.add(text);
+    return prepare ? db.prepared<{ body: string }>(text, values) : db.unprepared<{ body: string }>(text, values);
+  };
   const contentTypes = new Map<string, string | null>();
   const planOf = (query: string, operationName: string | undefined) => {
     const key = `${operationName ?? ''}\n${query}`;
@@ -261,7 +273,7 @@ export function compiledPages(options: CompiledPagesOptions): RequestHandler {
         operationCost(schema, page.document, { operationName: request.operationName, variables: request.variables }),
       );
       const { text, values } = pageStatement(page.question.key, resolved.questionId, resolved.selection, viewerId);
-      [{ body }] = await db.prepared<{ body: string }>(text, values);
+      [{ body }] = await read(text, values);
     } catch {
       // A bad token, an exhausted budget, a failed statement: Apollo refuses or fails the request, in
       // the shape and with the status of every other.
