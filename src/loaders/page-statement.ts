@@ -16,7 +16,7 @@ export interface PageField {
   page?: { first: number; ordering: Ordering };
 }
 
-/** The types a compiled page reaches, and what each field of theirs is in SQL. */
+/** The types a compiled page reaches. */
 export type PageType =
   | 'Question'
   | 'Answer'
