@@ -19,18 +19,24 @@ import {
 } from 'graphql';
 import Negotiator from 'negotiator';
 import type { Sessions } from '../auth/sessions.js';
-import { setBounded } from '../bounded-map.js';
+import { boundedCache } from '../bounded-map.js';
 import type { Database } from '../db/database.js';
 import { rowIdOf } from '../ids.js';
 import { answerOrderings, replyOrdering } from '../loaders/orderings.js';
-import { fieldsOf, pageStatement, type PageField, type PageType } from '../loaders/page-statement.js';
+import {
+  fieldsOf,
+  pageStatement,
+  type PageField,
+  type PageStatement,
+  type PageType,
+} from '../loaders/page-statement.js';
 import { checkFirst, type Ordering } from '../loaders/pagination.js';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { RateLimits } from '../services/rate-limits.js';
 import { logOperation } from './apollo.js';
 import { operationCost, queryLimitRules, type QueryLimits } from './limits.js';
-import { readRequest } from './page-cache.js';
+import { planCapacity, readRequest } from './page-cache.js';
 
 /** What thread pages are compiled against and answered with. */
 export interface CompiledPagesOptions {
@@ -59,10 +65,29 @@ interface CompiledPage {
   document: DocumentNode;
   operation: OperationDefinitionNode;
   question: PlannedField;
+  /** Its statements, one per shape of request (see statementOf). */
+  statements: (shape: string, build: () => PageStatement) => PageStatement;
 }
 
-/** How many documents' plans are remembered: clients send a handful of distinct pages. */
-const planCapacity = 1000;
+/** A request's page: the question and the selection with its pages' arguments. */
+interface ResolvedPage {
+  questionId: number;
+  selection: PageField[];
+}
+
+/** Statements kept per compiled page: a handful of page sizes and orders, each with or without a viewer. */
+const statementCapacity = 16;
+
+/** What makes one request's statement text differ from another's: each page's size and order. */
+function shapeOf(selection: readonly PageField[]): string {
+  return selection
+    .map(
+      ({ page, selection: inner }) =>
+        `${page ? `${page.first}${page.ordering.name}` : ''}(${inner ? shapeOf(inner) : ''})`,
+    )
+    .join();
+}
+
 /**
  * Distinct statement texts prepared at most. A page's text follows its document, which any client
  * writes: each prepared text stays in every session that ran it (and its name in this process), so
@@ -170,7 +195,7 @@ function compile(
   const selection = planSelection(questionType, root.selectionSet, fragments);
   if (selection === null) return null;
   const question = { key: root.alias?.value ?? 'question', name: 'question', node: root, definition, selection };
-  return { document, operation, question };
+  return { document, operation, question, statements: boundedCache(statementCapacity) };
 }
 
 /** Thrown when a request's page is one graphql-js must read: resolvePage then gives null. */
@@ -203,11 +228,7 @@ function resolveSelection(planned: readonly PlannedField[], variables: Record<st
  * checked as graphql-js and the resolvers would; null when either would answer with an error, or
  * the page is not a first page, so that graphql-js answers it.
  */
-function resolvePage(
-  schema: GraphQLSchema,
-  page: CompiledPage,
-  inputs: Record<string, unknown>,
-): { questionId: number; selection: PageField[] } | null {
+function resolvePage(schema: GraphQLSchema, page: CompiledPage, inputs: Record<string, unknown>): ResolvedPage | null {
   const variables = getVariableValues(schema, page.operation.variableDefinitions ?? [], inputs, { maxErrors: 1 });
   if (variables.errors) return null;
   const { coerced } = variables;
@@ -229,29 +250,28 @@ function resolvePage(
  */
 export function compiledPages(options: CompiledPagesOptions): RequestHandler {
   const { schema, db, sessions, rateLimits, queryLimits, metrics, log } = options;
-  const plans = new Map<string, CompiledPage | null>();
+  const plans = boundedCache<string, CompiledPage | null>(planCapacity);
+  const contentTypes = boundedCache<string, string | null>(planCapacity);
   const preparedTexts = new Set<string>();
   const read = (text: string, values: unknown[]) => {
     const prepare = preparedTexts.has(text) || preparedTexts.size < preparedCapacity;
     if (prepare) preparedTexts.add(text);
     return prepare ? db.prepared<{ body: string }>(text, values) : db.unprepared<{ body: string }>(text, values);
   };
-  const contentTypes = new Map<string, string | null>();
-  const planOf = (query: string, operationName: string | undefined) => {
-    const key = `${operationName ?? ''}\n${query}`;
-    let plan = plans.get(key);
-    if (plan === undefined)
-      setBounded(plans, key, (plan = compile(schema, queryLimits, query, operationName)), planCapacity);
-    return plan;
-  };
-  const contentTypeOf = (accept: string | undefined) => {
-    if (accept === undefined) return mediaTypes[0];
-    let type = contentTypes.get(accept);
-    if (type === undefined) {
-      const preferred = new Negotiator({ headers: { accept } }).mediaType([...mediaTypes, withCallback]);
-      setBounded(contentTypes, accept, (type = preferred === withCallback ? null : (preferred ?? null)), planCapacity);
-    }
-    return type;
+  const planOf = (query: string, operationName: string | undefined) =>
+    plans(`${operationName ?? ''}\n${query}`, () => compile(schema, queryLimits, query, operationName));
+  const contentTypeOf = (accept: string | undefined) =>
+    accept === undefined
+      ? mediaTypes[0]
+      : contentTypes(accept, () => {
+          const preferred = new Negotiator({ headers: { accept } }).mediaType([...mediaTypes, withCallback]);
+          return preferred === withCallback ? null : (preferred ?? null);
+        });
+  /** The page's statement, built once per shape (pages asked, a viewer or none) and given this request's values. */
+  const statementOf = (page: CompiledPage, resolved: ResolvedPage, viewerId: number | null) => {
+    const shape = `${viewerId === null ? 0 : 1}${shapeOf(resolved.selection)}`;
+    const built = page.statements(shape, () => pageStatement(page.question.key, resolved.selection, viewerId !== null));
+    return { text: built.text, values: built.values(resolved.questionId, viewerId) };
   };
 
   return async (req, res, next) => {
@@ -272,7 +292,7 @@ export function compiledPages(options: CompiledPagesOptions): RequestHandler {
         req.ip ?? '',
         operationCost(schema, page.document, { operationName: request.operationName, variables: request.variables }),
       );
-      const { text, values } = pageStatement(page.question.key, resolved.questionId, resolved.selection, viewerId);
+      const { text, values } = statementOf(page, resolved, viewerId);
       [{ body }] = await read(text, values);
     } catch {
       // A bad token, an exhausted budget, a failed statement: Apollo refuses or fails the request, in

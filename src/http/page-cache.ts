@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { createHash } from 'node:crypto';
-import { setBounded } from '../bounded-map.js';
+import { boundedCache } from '../bounded-map.js';
 import type { Database } from '../db/database.js';
 import { RateLimitedError } from '../errors/index.js';
 import { fromGlobalId } from '../ids.js';
@@ -42,7 +42,7 @@ interface PageRequest {
 }
 
 /** How many documents' plans are remembered: clients send a handful of distinct pages. */
-const planCapacity = 1000;
+export const planCapacity = 1000;
 
 /** The GraphQL request of a POST body or a GET query string; null when it is not one a page can be. */
 export function readRequest(req: Request): PageRequest | null {
@@ -100,7 +100,6 @@ function answer(res: Response, page: Page, outcome: 'hit' | 'miss'): void {
 export function pageCache(options: PageCacheOptions): RequestHandler {
   const { schema, rateLimits, maxBytes } = options;
   const versionOf = pageVersions(options.db);
-  const plans = new Map<string, PagePlan>();
   const pages = new Map<string, Page>();
   let bytes = 0;
 
@@ -123,12 +122,9 @@ export function pageCache(options: PageCacheOptions): RequestHandler {
       forget(oldest);
     }
   };
-  const planOf = (query: string, operationName: string | undefined) => {
-    const planKey = `${operationName ?? ''}\n${query}`;
-    let plan = plans.get(planKey);
-    if (plan === undefined) setBounded(plans, planKey, (plan = planPage(schema, query, operationName)), planCapacity);
-    return plan;
-  };
+  const plans = boundedCache<string, PagePlan>(planCapacity);
+  const planOf = (query: string, operationName: string | undefined) =>
+    plans(`${operationName ?? ''}\n${query}`, () => planPage(schema, query, operationName));
 
   /** Keeps what Apollo answers, if it is a page; the headers it set are those not set before it ran. */
   const capture = (res: Response, key: string, version: PageVersion, request: PageRequest, plan: PagePlan) => {

@@ -36,13 +36,17 @@ interface Scope {
   statement: Statement;
 }
 
-/** The statement's parameters and aliases as it is built: each text is a function of the page's shape alone. */
+/**
+ * The statement's parameters and aliases as it is built: its text is a function of the page's shape
+ * alone, and of whether there is a viewer; the question's and the viewer's ids are given per request.
+ */
 class Statement {
+  /** The values of the parameters; null where the question's id and the viewer's go. */
   readonly values: unknown[] = [];
   private aliases = 0;
-  private viewerParam: string | undefined;
+  viewerAt: number | undefined;
 
-  constructor(private readonly viewerId: number | null) {}
+  constructor(private readonly signedIn: boolean) {}
 
   param(value: unknown): string {
     this.values.push(value);
@@ -56,9 +60,9 @@ class Statement {
 
   /** The viewer's id as a parameter, or null when anonymous: the statement then reads no vote at all. */
   viewer(): string | null {
-    if (this.viewerId === null) return null;
-    this.viewerParam ??= this.param(this.viewerId);
-    return this.viewerParam;
+    if (!this.signedIn) return null;
+    this.viewerAt ??= this.values.push(null) - 1;
+    return `$${this.viewerAt + 1}`;
   }
 }
 
@@ -152,9 +156,9 @@ function connection(type: 'Answer' | 'Reply', counter: string): FieldSql {
   return (s, field) => {
     const { first, ordering } = field.page!;
     const live = liveChildrenOf(list, `${s.alias}.id`);
-    /** The page's rows as `alias`: `limit` of them, the page's size unless given, in `order`. */
-    const rows = (alias: string, limit = s.statement.param(first), order = ordering) =>
-      `(SELECT p.* FROM post p WHERE ${live} ORDER BY ${orderBy(order, 'p')} LIMIT ${limit}) ${alias}`;
+    /** The page's rows as `alias`: `limit` of them, the page's size unless given. */
+    const rows = (alias: string, limit = s.statement.param(first)) =>
+      `(SELECT p.* FROM post p WHERE ${live} ORDER BY ${orderBy(ordering, 'p')} LIMIT ${limit}) ${alias}`;
     const child = () => {
       const alias = s.statement.alias(type === 'Answer' ? 'a' : 'r');
       return { alias, scope: { ...s, alias, question: type === 'Answer' ? s.alias : s.question } };
@@ -171,10 +175,17 @@ function connection(type: 'Answer' | 'Reply', counter: string): FieldSql {
       return base64url(`'["${ordering.name}",' || ${scope} || ',' || ${values.join(` || ',' || `)} || ']'`);
     };
     /** The cursor of the page's first row in `order` (its last, reversed), or null. */
-    const endCursor = (order: Ordering) => {
+    const firstCursor = (order: Ordering) => {
       const { alias } = child();
       return orNull(`(SELECT ${cursor(alias)} FROM ${rows(alias)} ORDER BY ${orderBy(order, alias)} LIMIT 1)`);
     };
+    /** The page's rows, each as an object of `fields`. */
+    const itemsOf =
+      (fields: Record<string, FieldSql>): FieldSql =>
+      (_, items) => {
+        const { alias, scope } = child();
+        return arraySql(objectSql(scope, fields, items.selection ?? []), rows(alias), orderBy(ordering, alias));
+      };
     const edgeFields: Record<string, FieldSql> = {
       __typename: typename(`${type}Edge`),
       cursor: (edge) => cursor(edge.alias),
@@ -188,20 +199,14 @@ function connection(type: 'Answer' | 'Reply', counter: string): FieldSql {
       },
       // A first page read forward: nothing before it.
       hasPreviousPage: () => `'false'`,
-      startCursor: () => endCursor(ordering),
-      endCursor: () => endCursor(directed(ordering, { backward: true })),
+      startCursor: () => firstCursor(ordering),
+      endCursor: () => firstCursor(directed(ordering, { backward: true })),
     };
     const connectionFields: Record<string, FieldSql> = {
       __typename: typename(`${type}Connection`),
       totalCount: column(counter, int),
-      nodes: (_, nodes) => {
-        const { alias, scope } = child();
-        return arraySql(objectSql(scope, nodeFields(), nodes.selection ?? []), rows(alias), orderBy(ordering, alias));
-      },
-      edges: (_, edges) => {
-        const { alias, scope } = child();
-        return arraySql(objectSql(scope, edgeFields, edges.selection ?? []), rows(alias), orderBy(ordering, alias));
-      },
+      nodes: itemsOf(nodeFields()),
+      edges: itemsOf(edgeFields),
       pageInfo: (_, pageInfo) => objectSql(s, pageInfoFields, pageInfo.selection ?? []),
     };
     return objectSql(s, connectionFields, field.selection ?? []);
@@ -253,23 +258,32 @@ export const fieldsOf: Readonly<Record<PageType, ReadonlySet<string>>> = {
   PageInfo: new Set(['__typename', 'hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']),
 };
 
+/** A page's statement: its text, and its parameters' values for a question and a viewer. */
+export interface PageStatement {
+  text: string;
+  values(questionId: number, viewerId: number | null): unknown[];
+}
+
 /**
  * `question(id:)` with `selection` under response key `key` as one statement whose one row's `body`
  * is the whole response, `{"data":{…}}`, byte for byte as graphql-js and Apollo would write it: the
  * question as the question resolver reads it (not deleted, a question), its answers and replies as
- * the connections page them, each post's author and the viewer's vote read alongside. PostgreSQL
- * writes the JSON, so no row becomes a JavaScript object.
+ * the connections page them, each post's author and, when `signedIn`, the viewer's vote read
+ * alongside. PostgreSQL writes the JSON, so no row becomes a JavaScript object.
  */
-export function pageStatement(
-  key: string,
-  questionId: number,
-  selection: readonly PageField[],
-  viewerId: number | null,
-): { text: string; values: unknown[] } {
-  const statement = new Statement(viewerId);
-  const id = statement.param(questionId);
+export function pageStatement(key: string, selection: readonly PageField[], signedIn: boolean): PageStatement {
+  const statement = new Statement(signedIn);
+  const id = statement.param(null);
   const question = objectSql({ alias: 'q', question: 'q', statement }, questionFields, selection);
-  const sql = `SELECT '{"data":{"${key}":' || coalesce((SELECT ${question} FROM post q
+  const text = `SELECT '{"data":{"${key}":' || coalesce((SELECT ${question} FROM post q
     WHERE q.id = ${id} AND q.kind = 'question' AND q.deleted_at IS NULL), 'null') || '}}' AS body`;
-  return { text: sql, values: statement.values };
+  const { values: template, viewerAt } = statement;
+  return {
+    text,
+    values: (questionId, viewerId) => {
+      const values = [questionId, ...template.slice(1)];
+      if (viewerAt !== undefined) values[viewerAt] = viewerId;
+      return values;
+    },
+  };
 }
