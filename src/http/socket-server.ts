@@ -53,6 +53,12 @@ class Connection {
   onMessage(receive: (data: string) => Promise<void>): void {
     this.receive = receive;
   }
+
+  /** connection_init came, or the socket closed: the 4408 timer is no longer needed. */
+  stopInitWait(): void {
+    if (this.initWait) clearTimeout(this.initWait);
+    this.initWait = null;
+  }
 }
 
 /**
@@ -84,9 +90,7 @@ export function serveSockets<P extends Record<string, unknown> | undefined, E ex
     // Timed here, so that the timer goes once connection_init came (see Connection.initWait).
     connectionInitWaitTimeout: 0,
     onConnect: (ctx) => {
-      const connection = connections.get(ctx.extra.socket);
-      if (connection?.initWait) clearTimeout(connection.initWait);
-      if (connection) connection.initWait = null;
+      connections.get(ctx.extra.socket)?.stopInitWait();
       return options.onConnect?.(ctx);
     },
   });
@@ -112,8 +116,7 @@ export function serveSockets<P extends Record<string, unknown> | undefined, E ex
   function onClose(this: WebSocket, code: number, reason: Buffer): void {
     const connection = connections.get(this);
     if (!connection) return;
-    if (connection.initWait) clearTimeout(connection.initWait);
-    connection.initWait = null;
+    connection.stopInitWait();
     connection
       .closed?.(code, String(reason))
       .catch((error: unknown) => log.error('websocket close failed', { error: String(error) }));
