@@ -184,6 +184,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     trustedDocuments: options.trustedDocuments,
     metrics,
+    delivery: assembled.realtime.delivery,
   });
   const close = async () => {
     stopping = true;

@@ -12,7 +12,6 @@ import {
 import type { Context } from '../context.js';
 import { checkSource, queryLimits, type QueryLimits } from './limits.js';
 import { setBounded } from '../bounded-map.js';
-import { slicedRunner } from '../realtime/slices.js';
 import { fieldNamesIn } from '../../resolvers/lookahead.js';
 
 /**
@@ -62,18 +61,6 @@ export function documentCache(
 }
 
 const closingBrace = Buffer.from('}');
-
-/**
- * Runs the writes it is given in order, in slices of about `budgetMs` of work (and at most
- * `maxPerSlice` writes) per turn of the event loop, the rest after `setImmediate` (see
- * slicedRunner). The first write waits for the end of the current turn too, so that the writes a
- * burst of resolutions queues go out sliced.
- * @param maxPerSlice @default Infinity
- * @param budgetMs @default 1
- */
-export function slicedWrites(maxPerSlice = Infinity, budgetMs = 1): (write: () => void) => void {
-  return slicedRunner({ budgetMs, maxPerSlice });
-}
 
 type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
 

@@ -11,12 +11,13 @@ import type { App } from '../assemble.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context } from '../context.js';
+import type { DeliveryLanes } from '../realtime/slices.js';
 import type { Backlog } from '../realtime/stream.js';
 import { maskError } from '../errors/format.js';
 import { ApiError, BadUserInputError } from '../errors/index.js';
 import { lastingUuid } from '../ids.js';
 import { textFrame, writeFrame } from './frames.js';
-import { documentCache, sharedSubscriptions, slicedWrites, type Outlet } from './fan-out.js';
+import { documentCache, sharedSubscriptions, type Outlet } from './fan-out.js';
 import { validateWithLimits, type QueryLimits } from './limits.js';
 import type { SocketLimits } from './transport-limits.js';
 import type { Log } from '../log.js';
@@ -47,6 +48,8 @@ export interface WebSocketOptions {
   trustedDocuments?: TrustedDocuments;
   /** Where sockets, operations, subscriptions and deliveries are counted. */
   metrics: Metrics;
+  /** Where pushed messages queue for their sockets, behind the hand-outs of the events (see deliveryLanes). */
+  delivery: Pick<DeliveryLanes, 'write'>;
 }
 
 /** Who is at the other end of a socket, as onConnect found it. */
@@ -137,7 +140,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
   };
   const subscribeShared = sharedSubscriptions(maskedResult, (context, event) => (context as Context).forEvent(event));
   // Pushed results go out in slices, so that a hot thread's delivery does not hold up the rest.
-  const write = slicedWrites();
+  const { write } = options.delivery;
   // Each pushed message's frame, made once for all the sockets it goes to; kept as long as the message is.
   const frames = new WeakMap<Buffer, Buffer>();
   const frameOf = (message: Buffer) => {

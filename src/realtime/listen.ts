@@ -1,4 +1,4 @@
-import { slicedRunner } from './slices.js';
+import { deliveryLanes, type DeliveryLanes, type HandOut } from './slices.js';
 
 /** A subscription that is listening already, holding what arrives until someone takes it. */
 export interface Listening<T> {
@@ -51,13 +51,12 @@ export function listenNow<T>(source: AsyncIterableIterator<T> & { return(): Prom
  * stop closes it. Thousands of watchers of one thread so cost one pub/sub subscription, not thousands.
  * Each listener holds what arrives until it takes it, and hears nothing from before it started.
  *
- * Items are handed out through `run`, in order: by default in slices of 1 ms of work per turn of
- * the event loop (see slicedRunner), so that an event with ten thousand listeners does not hold up
- * everything else. A listener that stops is handed nothing more.
+ * Items are handed out through `lanes` (see deliveryLanes), in order, so that an event with ten
+ * thousand listeners does not hold up everything else. A listener that stops is handed nothing more.
  */
 export function sharedListening<K, T>(
   open: (key: K) => AsyncIterableIterator<T> & { return(): Promise<unknown> },
-  run: (task: () => void) => void = slicedRunner({ atOnce: true }),
+  lanes: Pick<DeliveryLanes, 'handOut'> = deliveryLanes(),
 ): (key: K) => Listening<T> {
   const sources = new Map<K, SharedSource<T>>();
   return (key) => {
@@ -66,11 +65,7 @@ export function sharedListening<K, T>(
       const listeners = new Set<SharedListener<T>>();
       const source = listenNow(open(key));
       source.deliverTo((item) => {
-        for (const listener of listeners) {
-          run(() => {
-            if (listeners.has(listener)) listener.hand(item);
-          });
-        }
+        if (listeners.size > 0) lanes.handOut(new HandOutToListeners(item, [...listeners], listeners));
       });
       shared = {
         listeners,
@@ -103,5 +98,25 @@ class SharedListener<T> extends Holder<T> implements Listening<T> {
 
   stop(): Promise<void> {
     return this.source.leave(this);
+  }
+}
+
+/**
+ * One item on its way to the listeners a shared source had when it arrived: an object and an array
+ * per item, rather than a closure per listener of every event.
+ */
+class HandOutToListeners<T> implements HandOut {
+  private next = 0;
+
+  constructor(
+    private readonly item: T,
+    private readonly to: ReadonlyArray<SharedListener<T>>,
+    private readonly listening: ReadonlySet<SharedListener<T>>,
+  ) {}
+
+  step(): boolean {
+    const listener = this.to[this.next++];
+    if (this.listening.has(listener)) listener.hand(this.item);
+    return this.next < this.to.length;
   }
 }

@@ -3,11 +3,17 @@ import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga
 import { Redis } from 'ioredis';
 import { sharedListening, type Listening } from './listen.js';
 import { createPostgresEventTarget, unboundedEventTarget } from './postgres-event-target.js';
+import { deliveryLanes, type DeliveryLanes } from './slices.js';
 import type { NotificationMessage, ThreadEventMessage, Topics } from './topics.js';
 
 /** The process's pub/sub: in memory, or through Redis or PostgreSQL so that every process hears every event. */
 export interface Realtime {
   pubsub: PubSub<Topics>;
+  /**
+   * How this process's pushed events reach their watchers: handed to each watcher of a thread, then
+   * written to each socket, in slices of one shared queue (see deliveryLanes).
+   */
+  delivery: DeliveryLanes;
   /** Listens to a thread's events from now; all of this process's listeners of a thread share one subscription. */
   listenToThread(questionId: number): Listening<ThreadEventMessage>;
   /** Publishes committed thread events, in order. Call it only after the commit. */
@@ -39,9 +45,11 @@ export async function createRealtime(across?: Across): Promise<Realtime> {
     ? createRedisEventTarget({ publishClient: clients[0], subscribeClient: clients[1] })
     : (postgres ?? unboundedEventTarget());
   const pubsub = createPubSub<Topics>({ eventTarget });
+  const delivery = deliveryLanes();
   return {
     pubsub,
-    listenToThread: sharedListening((questionId: number) => pubsub.subscribe('thread', questionId)),
+    delivery,
+    listenToThread: sharedListening((questionId: number) => pubsub.subscribe('thread', questionId), delivery),
     publishThreadEvents: (events) => {
       for (const event of events) pubsub.publish('thread', event.questionId, event);
     },

@@ -1,0 +1,126 @@
+import { describe, expect, it } from '@jest/globals';
+import { deliveryLanes, slicedRunner, type HandOut } from '../src/realtime/slices.js';
+
+/** Keeps the thread busy for `ms`, as a task of real work would. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+/** A hand-out to `count` listeners, each step running `onStep` with the listener's number. */
+function handOutTo(count: number, onStep: (listener: number) => void): HandOut {
+  let next = 0;
+  return {
+    step: () => {
+      onStep(next++);
+      return next < count;
+    },
+  };
+}
+
+const nextTurn = () => new Promise((settle) => setImmediate(settle));
+
+describe('slicedRunner', () => {
+  it('should run the tasks in order, at most a slice per turn of the event loop, letting others run between', async () => {
+    const run = slicedRunner({ maxPerSlice: 3 });
+    const ran: string[] = [];
+    let lastRan = () => {};
+    const allRan = new Promise<void>((done) => (lastRan = done));
+    for (let i = 0; i < 7; i++) run(() => ran.push(`task ${i}`));
+    run(lastRan);
+    expect(ran).toEqual([]);
+    // Queued after the first slice was scheduled, so it runs after the first slice and before the second.
+    setImmediate(() => ran.push('other'));
+    await allRan;
+    expect(ran).toEqual(['task 0', 'task 1', 'task 2', 'other', 'task 3', 'task 4', 'task 5', 'task 6']);
+  });
+
+  it('should start again after the queue emptied', async () => {
+    const run = slicedRunner({ maxPerSlice: 2 });
+    const ran: number[] = [];
+    await new Promise<void>((done) => run(() => done(void ran.push(1))));
+    await new Promise<void>((done) => run(() => done(void ran.push(2))));
+    expect(ran).toEqual([1, 2]);
+  });
+
+  it('should end a slice once its budget of time is spent, letting others run before the rest', async () => {
+    const run = slicedRunner({ budgetMs: 5 });
+    const ran: string[] = [];
+    let lastRan = () => {};
+    const allRan = new Promise<void>((done) => (lastRan = done));
+    for (let i = 0; i < 10; i++) run(() => (busy(2), ran.push(`task ${i}`)));
+    run(lastRan);
+    setImmediate(() => setImmediate(() => ran.push('other')));
+    await allRan;
+    expect(ran.filter((entry) => entry.startsWith('task'))).toEqual(Array.from({ length: 10 }, (_, i) => `task ${i}`));
+    expect(ran.indexOf('other')).toBeGreaterThan(0);
+    expect(ran.indexOf('other')).toBeLessThan(ran.length - 1);
+  });
+});
+
+describe('deliveryLanes', () => {
+  it('should write in order, in slices of its budget, letting others run between', async () => {
+    const lanes = deliveryLanes({ budgetMs: 5 });
+    const ran: string[] = [];
+    let lastRan = () => {};
+    const allRan = new Promise<void>((done) => (lastRan = done));
+    for (let i = 0; i < 10; i++) lanes.write(() => (busy(2), ran.push(`write ${i}`)));
+    lanes.write(lastRan);
+    expect(ran).toEqual([]);
+    setImmediate(() => setImmediate(() => ran.push('other')));
+    await allRan;
+    expect(ran.filter((entry) => entry.startsWith('write'))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `write ${i}`),
+    );
+    expect(ran.indexOf('other')).toBeGreaterThan(0);
+    expect(ran.indexOf('other')).toBeLessThan(ran.length - 1);
+  });
+
+  it('should hand an event out at once when nothing waits, and queue those given after the budget is spent behind it', async () => {
+    const lanes = deliveryLanes({ budgetMs: 5 });
+    const ran: string[] = [];
+    lanes.handOut(handOutTo(2, (listener) => ran.push(`a${listener}`)));
+    expect(ran).toEqual(['a0', 'a1']);
+    lanes.handOut(handOutTo(1, () => busy(6)));
+    lanes.handOut(handOutTo(2, (listener) => ran.push(`b${listener}`)));
+    lanes.handOut(handOutTo(1, (listener) => ran.push(`c${listener}`)));
+    expect(ran).toEqual(['a0', 'a1']);
+    await nextTurn();
+    await nextTurn();
+    expect(ran).toEqual(['a0', 'a1', 'b0', 'b1', 'c0']);
+  });
+
+  it('should hand an event to more listeners only once the writes of those before went out', async () => {
+    const lanes = deliveryLanes({ budgetMs: 1000, handOutsPerSlice: 2 });
+    const ran: string[] = [];
+    let lastWritten = () => {};
+    const allWritten = new Promise<void>((done) => (lastWritten = done));
+    // Each listener's message is written a few promises after it was handed the event, as a watcher's is.
+    lanes.handOut(
+      handOutTo(5, (listener) => {
+        ran.push(`hand ${listener}`);
+        void Promise.resolve()
+          .then(() => undefined)
+          .then(() =>
+            lanes.write(() => {
+              ran.push(`write ${listener}`);
+              if (listener === 4) lastWritten();
+            }),
+          );
+      }),
+    );
+    await allWritten;
+    expect(ran).toEqual([
+      'hand 0',
+      'hand 1',
+      'write 0',
+      'write 1',
+      'hand 2',
+      'hand 3',
+      'write 2',
+      'write 3',
+      'hand 4',
+      'write 4',
+    ]);
+  });
+});
