@@ -116,8 +116,9 @@ describe('subscribeShared', () => {
     const sent: string[] = [];
     let allSent: () => void = () => undefined;
     const written = new Promise<void>((resolve) => (allSent = resolve));
-    const send = async (message: Buffer) => {
+    const send = (message: Buffer, taken: () => void) => {
       if (sent.push(message.toString()) === 3) allSent();
+      taken();
     };
     const watchers = await Promise.all(
       ['1', '1', 'b'].map((id) =>
@@ -136,6 +137,70 @@ describe('subscribeShared', () => {
     ]);
     expect(formatted).toHaveLength(1);
     expect(resolved.score).toBe(1);
+  });
+
+  it("should write a watcher's messages one at a time, and end its stream only once the last one was taken", async () => {
+    const schema = buildSchema('type Query { ok: Boolean } type Subscription { ticked: Int }');
+    const queues: Array<PushQueue<number>> = [];
+    const ticked = schema.getSubscriptionType()!.getFields().ticked;
+    ticked.subscribe = () => {
+      const queue = new PushQueue<number>(() => undefined);
+      queues.push(queue);
+      return queue;
+    };
+    ticked.resolve = (event: unknown) => event;
+    const sent: string[] = [];
+    const taken: Array<() => void> = [];
+    const outlet: Outlet = {
+      id: '1',
+      send: (message, whenTaken) => {
+        sent.push(message.toString());
+        taken.push(whenTaken);
+      },
+    };
+    const watcher = await subscribed(
+      { schema, document: parse('subscription { ticked }'), contextValue: {} },
+      subscribeShared,
+      outlet,
+    );
+    let ended = false;
+    const end = watcher.next().then((step) => (ended = step.done === true));
+    const [queue] = queues;
+    queue.push(1);
+    queue.push(2);
+    queue.stop();
+    await new Promise((settle) => setImmediate(settle));
+    expect(sent).toEqual(['{"id":"1","type":"next","payload":{"data":{"ticked":1}}}']);
+    taken.shift()!();
+    await new Promise((settle) => setImmediate(settle));
+    expect(sent).toHaveLength(2);
+    expect(ended).toBe(false);
+    taken.shift()!();
+    await end;
+    expect(ended).toBe(true);
+  });
+
+  it('should end a written stream when its watcher leaves, and reject it when its source fails', async () => {
+    let stopped = false;
+    const schema = buildSchema('type Query { ok: Boolean } type Subscription { ticked: Int }');
+    const queues: Array<PushQueue<number>> = [];
+    schema.getSubscriptionType()!.getFields().ticked.subscribe = () => {
+      const queue = new PushQueue<number>(() => (stopped = true));
+      queues.push(queue);
+      return queue;
+    };
+    const outlet: Outlet = { id: '1', send: (_message, whenTaken) => whenTaken() };
+    const args = { schema, document: parse('subscription { ticked }'), contextValue: {} };
+    const leaving = await subscribed(args, subscribeShared, outlet);
+    const waiting = leaving.next();
+    await leaving.return?.();
+    expect(stopped).toBe(true);
+    expect(await waiting).toEqual({ done: true, value: undefined });
+
+    const failing = await subscribed(args, subscribeShared, outlet);
+    const failed = failing.next();
+    queues[1].stop(new Error('the thread is gone'));
+    await expect(failed).rejects.toThrow('the thread is gone');
   });
 
   it('should stop listening at once when the watcher leaves while waiting for an event', async () => {

@@ -97,6 +97,23 @@ describe('scoreChanged', () => {
       [2, 0],
     ]);
     expect(await receivedBehind(false, storm.length)).toEqual(storm.map((message) => [message.postId, message.score]));
+
+    // A socket's watcher consumes its stream: it takes the first score at once, and is still writing
+    // it while the rest of the storm arrives.
+    const consumed = await threadEventStream(server.db, realtime, questionId, null, { latestScoresOnly: true });
+    const taken: Array<[number, number | null]> = [];
+    consumed.consume({ take: (message) => void taken.push([message.postId, message.score]), end: () => undefined });
+    realtime.publishThreadEvents(storm);
+    await delay(100, undefined);
+    expect(taken).toEqual([[1, 1]]);
+    for (let written = 0; written < 3; written++) consumed.resume();
+    expect(taken).toEqual([
+      [1, 1],
+      [3, null],
+      [1, 3],
+      [2, 0],
+    ]);
+    await consumed.return();
     await realtime.close();
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { Context } from '../context.js';
 import { checkSource, queryLimits, type QueryLimits } from './limits.js';
 import { setBounded } from '../bounded-map.js';
+import { PushQueue, type QueueConsumer } from '../realtime/queue.js';
 import { fieldNamesIn } from '../../resolvers/lookahead.js';
 
 /**
@@ -61,6 +62,8 @@ export function documentCache(
 }
 
 const closingBrace = Buffer.from('}');
+const noop = () => undefined;
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise;
 
 type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
 
@@ -68,8 +71,11 @@ type Results = Map<string, Promise<ExecutionResult> | ExecutionResult>;
 export interface Outlet {
   /** The operation's id, as its client chose it. */
   id: string;
-  /** Writes one whole message (UTF-8 JSON); resolves once the socket took it, so messages go out one at a time. */
-  send(message: Buffer): Promise<void>;
+  /**
+   * Queues one whole message (UTF-8 JSON) for the socket, and calls `sent()` once the socket took it
+   * (or dropped it, being closed): the watcher's next message waits for that, so they go one at a time.
+   */
+  send(message: Buffer, sent: () => void): void;
 }
 
 /**
@@ -103,7 +109,10 @@ export function sharedSubscriptions(
     let result = results.get(key);
     if (result === undefined) {
       const contextValue = contextFor(args.contextValue, event);
-      results.set(key, (result = execute({ ...args, contextValue, rootValue: event })));
+      result = execute({ ...args, contextValue, rootValue: event });
+      // The result itself once known, so that the watchers after the first take it synchronously.
+      if (isPromise(result)) void result.then((settled) => results.set(key, settled), noop);
+      results.set(key, result);
     }
     return result;
   };
@@ -128,9 +137,10 @@ export function sharedSubscriptions(
     return message;
   };
   /**
-   * One watcher's results. An object rather than an async generator: a generator cannot be returned
-   * while it awaits the next event, which would keep an unsubscribed watcher listening until its
-   * thread's next event. A class, so that the methods of each of thousands of idle watchers are shared.
+   * One watcher's results, when they are yielded to graphql-ws. An object rather than an async
+   * generator: a generator cannot be returned while it awaits the next event, which would keep an
+   * unsubscribed watcher listening until its thread's next event. A class, so that the methods of
+   * each of thousands of idle watchers are shared.
    */
   class WatcherResults implements AsyncIterableIterator<ExecutionResult> {
     constructor(
@@ -146,7 +156,8 @@ export function sharedSubscriptions(
         if (step.done) return { done: true, value: undefined };
         const result = await executeOnce(this.args, step.value, this.key);
         if (!this.outlet) return { done: false, value: result };
-        await this.outlet.send(messageOf(result, this.outlet.id));
+        const { outlet } = this;
+        await new Promise<void>((sent) => outlet.send(messageOf(result, outlet.id), sent));
       }
     }
 
@@ -159,6 +170,66 @@ export function sharedSubscriptions(
       return this;
     }
   }
+  /**
+   * One watcher's results written to its outlet as its events are pushed (see PushQueue.consume):
+   * no promise per event, and nothing of an event kept once its message is written. With thousands
+   * of watchers, the promises of each waiting for the next event outlived the young generation's
+   * collections and were copied, then promoted, on every event. graphql-ws iterates it like any
+   * stream: its one `next()` settles when the stream ends.
+   */
+  class PushedResults implements AsyncIterableIterator<ExecutionResult>, QueueConsumer<unknown> {
+    private ending: { resolve(step: IteratorResult<ExecutionResult>): void; reject(error: unknown): void } | null =
+      null;
+    /** The events' queue calls it back once each message is written. */
+    readonly sent = () => this.source.resume();
+
+    constructor(
+      private readonly source: PushQueue<unknown>,
+      private readonly args: ExecutionArgs,
+      private readonly key: string,
+      private readonly outlet: Outlet,
+    ) {}
+
+    next(): Promise<IteratorResult<ExecutionResult>> {
+      return new Promise((resolve, reject) => {
+        this.ending = { resolve, reject };
+        this.source.consume(this);
+      });
+    }
+
+    take(event: unknown): void {
+      const result = executeOnce(this.args, event, this.key);
+      if (!isPromise(result)) return this.write(result);
+      result.then(
+        (settled) => this.write(settled),
+        (error: unknown) => {
+          void this.source.return();
+          this.end(error);
+        },
+      );
+    }
+
+    end(error?: unknown): void {
+      const ending = this.ending;
+      this.ending = null;
+      if (error === undefined) ending?.resolve({ done: true, value: undefined });
+      else ending?.reject(error);
+    }
+
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await this.source.return();
+      this.end();
+      return { done: true, value: undefined };
+    }
+
+    [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+      return this;
+    }
+
+    private write(result: ExecutionResult): void {
+      this.outlet.send(messageOf(result, this.outlet.id), this.sent);
+    }
+  }
   // Each watcher's key, kept once for all the watchers that share it (a key held by each costs ~200 bytes).
   const keys = new Map<string, string>();
   return async (args, outlet) => {
@@ -169,6 +240,8 @@ export function sharedSubscriptions(
     key = keys.get(key) ?? key;
     keys.delete(key);
     setBounded(keys, key, key, 1000);
-    return new WatcherResults(events[Symbol.asyncIterator](), args, key, outlet);
+    const source = events[Symbol.asyncIterator]();
+    if (outlet && source instanceof PushQueue) return new PushedResults(source, args, key, outlet);
+    return new WatcherResults(source, args, key, outlet);
   };
 }

@@ -27,15 +27,15 @@ interface WsInternals {
 }
 
 /**
- * Writes a whole `frame` (see {@link textFrame}) to the TCP socket under `socket`, calling `done`
- * once written, when ws has nothing of its own queued: it queues only while compressing, which
- * these sockets never do, so the frame cannot fall inside one of its messages. Returns false, having
- * written nothing, otherwise: then send the message through ws.
+ * Writes a whole `frame` (see {@link textFrame}) to the TCP socket under `socket` when ws has nothing
+ * of its own queued: it queues only while compressing, which these sockets never do, so the frame
+ * cannot fall inside one of its messages. Returns false, having written nothing, otherwise: then
+ * send the message through ws. The socket's `bufferedAmount` counts what waits of it.
  */
-export function writeFrame(socket: WebSocket, frame: Buffer, done: (error?: Error | null) => void): boolean {
+export function writeFrame(socket: WebSocket, frame: Buffer): boolean {
   const { _socket, _sender } = socket as unknown as WsInternals;
   // Anything else (another version of ws without these fields) goes through ws.
   if (!_socket || _sender?._queue?.length !== 0 || _sender._bufferedBytes !== 0) return false;
-  _socket.write(frame, done);
+  _socket.write(frame);
   return true;
 }

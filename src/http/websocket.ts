@@ -89,27 +89,27 @@ async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | n
 }
 
 /**
- * Sends one message in its turn of `write`, resolving once the socket took it (at once when it is
- * closing); a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and
- * the message dropped. `frameOf` gives the message's frame, made once for all its sockets.
+ * Sends one message in its turn of `write`, then calls `sent` (at once when the socket is closing);
+ * a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message
+ * dropped. `frameOf` gives the message's frame, made once for all its sockets.
  */
 function sendBounded(
   socket: WebSocket,
   message: Buffer,
+  sent: () => void,
   limits: SocketLimits,
   write: (write: () => void) => void,
   closeSlowConsumer: (socket: WebSocket) => void,
   frameOf: (message: Buffer) => Buffer,
-): Promise<void> {
-  return new Promise((resolve, reject) =>
-    write(() => {
-      if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
-      if (socket.readyState !== socket.OPEN) return resolve();
-      const done = (error?: Error | null) => (error ? reject(error) : resolve());
-      // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-      if (!writeFrame(socket, frameOf(message), done)) socket.send(message, { binary: false }, done);
-    }),
-  );
+): void {
+  write(() => {
+    if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+    if (socket.readyState === socket.OPEN && !writeFrame(socket, frameOf(message))) {
+      socket.send(message, { binary: false });
+    }
+    sent();
+  });
 }
 
 /** A result as WebSocket and event-stream clients get it: errors without a contract code masked (see maskError). */
@@ -166,9 +166,9 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       closeSlowConsumer(this.socket);
     }
 
-    send(message: Buffer): Promise<void> {
+    send(message: Buffer, sent: () => void): void {
       delivered();
-      return sendBounded(this.socket, message, limits, write, closeSlowConsumer, frameOf);
+      sendBounded(this.socket, message, sent, limits, write, closeSlowConsumer, frameOf);
     }
   }
   // Where each subscription's pushed results are written, by its context.

@@ -100,7 +100,10 @@ export async function threadEventStream(
   let inChain = 0;
   let replaying = afterSeq !== null;
   const receive = (event: ThreadEventMessage): void => {
-    if (latestScoresOnly && event.kind === 'SCORE_CHANGED') (newestScore ??= new Map()).set(event.postId, event.seq);
+    // A score the watcher takes at once can replace nothing waiting: only one that queues is noted.
+    if (latestScoresOnly && event.kind === 'SCORE_CHANGED' && !(inChain === 0 && !replaying && queue.takesAtOnce)) {
+      (newestScore ??= new Map()).set(event.postId, event.seq);
+    }
     inChain += 1;
     if (backlog && inChain + queue.length > backlog.maxPending) {
       backlog.overflow();
