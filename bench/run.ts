@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,6 +46,14 @@ const workers = Number(process.env.BENCH_WORKERS ?? Math.max(1, cpus().length - 
 // More connections than PostgreSQL has cores to run them only queue inside it: 4 per pool per worker
 // measured a lower p99 than 10 (and than 2) on this 2-core machine.
 const poolSize = process.env.BENCH_DB_POOL_SIZE ?? '4';
+/** The node options `npm start` runs the service with (package.json), so that the bench runs it as deployed. */
+async function startOptions(): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start.split(' ').filter((word) => word.startsWith('--'));
+}
+
 const parts = ['page', 'search', 'fanout', 'writes'] as const;
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(',')).split(',').map((part) => part.trim()));
 for (const part of only) {
@@ -143,9 +151,8 @@ async function main(): Promise<void> {
       serviceOutput,
       cleanups,
       log,
-      // As `npm start` runs it.
       [
-        '--max-semi-space-size=32',
+        ...(await startOptions()),
         `--import=${new URL('./loop-delay.js', import.meta.url).pathname}`,
         ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ],
