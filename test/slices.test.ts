@@ -18,14 +18,20 @@ function handOutTo(count: number, onStep: (listener: number) => void): HandOut {
   };
 }
 
+/** A task to queue last, and a promise that settles once it ran. */
+function lastTask(): { task: () => void; ran: Promise<void> } {
+  let task = () => {};
+  const ran = new Promise<void>((done) => (task = done));
+  return { task, ran };
+}
+
 const nextTurn = () => new Promise((settle) => setImmediate(settle));
 
 describe('slicedRunner', () => {
   it('should run the tasks in order, at most a slice per turn of the event loop, letting others run between', async () => {
     const run = slicedRunner({ maxPerSlice: 3 });
     const ran: string[] = [];
-    let lastRan = () => {};
-    const allRan = new Promise<void>((done) => (lastRan = done));
+    const { task: lastRan, ran: allRan } = lastTask();
     for (let i = 0; i < 7; i++) run(() => ran.push(`task ${i}`));
     run(lastRan);
     expect(ran).toEqual([]);
@@ -46,8 +52,7 @@ describe('slicedRunner', () => {
   it('should end a slice once its budget of time is spent, letting others run before the rest', async () => {
     const run = slicedRunner({ budgetMs: 5 });
     const ran: string[] = [];
-    let lastRan = () => {};
-    const allRan = new Promise<void>((done) => (lastRan = done));
+    const { task: lastRan, ran: allRan } = lastTask();
     for (let i = 0; i < 10; i++) run(() => (busy(2), ran.push(`task ${i}`)));
     run(lastRan);
     setImmediate(() => setImmediate(() => ran.push('other')));
@@ -62,8 +67,7 @@ describe('deliveryLanes', () => {
   it('should write in order, in slices of its budget, letting others run between', async () => {
     const lanes = deliveryLanes({ budgetMs: 5 });
     const ran: string[] = [];
-    let lastRan = () => {};
-    const allRan = new Promise<void>((done) => (lastRan = done));
+    const { task: lastRan, ran: allRan } = lastTask();
     for (let i = 0; i < 10; i++) lanes.write(() => (busy(2), ran.push(`write ${i}`)));
     lanes.write(lastRan);
     expect(ran).toEqual([]);
@@ -93,8 +97,7 @@ describe('deliveryLanes', () => {
   it('should hand an event to more listeners only once the writes of those before went out', async () => {
     const lanes = deliveryLanes({ budgetMs: 1000, handOutsPerSlice: 2 });
     const ran: string[] = [];
-    let lastWritten = () => {};
-    const allWritten = new Promise<void>((done) => (lastWritten = done));
+    const { task: lastWritten, ran: allWritten } = lastTask();
     // Each listener's message is written a few promises after it was handed the event, as a watcher's is.
     lanes.handOut(
       handOutTo(5, (listener) => {
