@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deliveryLanes, slicedRunner, type HandOut } from '../src/realtime/slices.js';
+import { deliveryLanes, type HandOut } from '../src/realtime/slices.js';
 
 /** Keeps the thread busy for `ms`, as a task of real work would. */
 function busy(ms: number): void {
@@ -27,42 +27,6 @@ function lastTask(): { task: () => void; ran: Promise<void> } {
 
 const nextTurn = () => new Promise((settle) => setImmediate(settle));
 
-describe('slicedRunner', () => {
-  it('should run the tasks in order, at most a slice per turn of the event loop, letting others run between', async () => {
-    const run = slicedRunner({ maxPerSlice: 3 });
-    const ran: string[] = [];
-    const { task: lastRan, ran: allRan } = lastTask();
-    for (let i = 0; i < 7; i++) run(() => ran.push(`task ${i}`));
-    run(lastRan);
-    expect(ran).toEqual([]);
-    // Queued after the first slice was scheduled, so it runs after the first slice and before the second.
-    setImmediate(() => ran.push('other'));
-    await allRan;
-    expect(ran).toEqual(['task 0', 'task 1', 'task 2', 'other', 'task 3', 'task 4', 'task 5', 'task 6']);
-  });
-
-  it('should start again after the queue emptied', async () => {
-    const run = slicedRunner({ maxPerSlice: 2 });
-    const ran: number[] = [];
-    await new Promise<void>((done) => run(() => done(void ran.push(1))));
-    await new Promise<void>((done) => run(() => done(void ran.push(2))));
-    expect(ran).toEqual([1, 2]);
-  });
-
-  it('should end a slice once its budget of time is spent, letting others run before the rest', async () => {
-    const run = slicedRunner({ budgetMs: 5 });
-    const ran: string[] = [];
-    const { task: lastRan, ran: allRan } = lastTask();
-    for (let i = 0; i < 10; i++) run(() => (busy(2), ran.push(`task ${i}`)));
-    run(lastRan);
-    setImmediate(() => setImmediate(() => ran.push('other')));
-    await allRan;
-    expect(ran.filter((entry) => entry.startsWith('task'))).toEqual(Array.from({ length: 10 }, (_, i) => `task ${i}`));
-    expect(ran.indexOf('other')).toBeGreaterThan(0);
-    expect(ran.indexOf('other')).toBeLessThan(ran.length - 1);
-  });
-});
-
 describe('deliveryLanes', () => {
   it('should write in order, in slices of its budget, letting others run between', async () => {
     const lanes = deliveryLanes({ budgetMs: 5 });
@@ -78,6 +42,14 @@ describe('deliveryLanes', () => {
     );
     expect(ran.indexOf('other')).toBeGreaterThan(0);
     expect(ran.indexOf('other')).toBeLessThan(ran.length - 1);
+  });
+
+  it('should start again after the queue emptied', async () => {
+    const lanes = deliveryLanes();
+    const ran: number[] = [];
+    await new Promise<void>((done) => lanes.write(() => done(void ran.push(1))));
+    await new Promise<void>((done) => lanes.write(() => done(void ran.push(2))));
+    expect(ran).toEqual([1, 2]);
   });
 
   it('should hand an event out at once when nothing waits, and queue those given after the budget is spent behind it', async () => {

@@ -2,7 +2,7 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Log } from '../log.js';
-import { slicedRunner } from '../realtime/slices.js';
+import { deliveryLanes, type DeliveryLanes } from '../realtime/slices.js';
 
 /** How {@link serveSockets} runs graphql-ws over a `ws` server. */
 export interface SocketServerOptions<E> {
@@ -15,6 +15,8 @@ export interface SocketServerOptions<E> {
    * @default 12000, as graphql-ws/use/ws
    */
   keepAliveMs?: number;
+  /** Where the pings queue, as the sockets' other writes do. @default lanes of its own */
+  delivery?: Pick<DeliveryLanes, 'write'>;
   /** `production` keeps internal error text out of close reasons. */
   nodeEnv: string;
   /** Where internal errors of sockets are logged. */
@@ -74,7 +76,7 @@ export function serveSockets<P extends Record<string, unknown> | undefined, E ex
   wsServer: WebSocketServer,
   settings: SocketServerOptions<E>,
 ): { dispose(): Promise<void> } {
-  const { log, connectionInitMs, keepAliveMs = 12_000 } = settings;
+  const { log, connectionInitMs, keepAliveMs = 12_000, delivery = deliveryLanes() } = settings;
   const isProd = settings.nodeEnv === 'production';
   const connections = new WeakMap<WebSocket, Connection>();
   const closeReason = (error: unknown) => {
@@ -150,10 +152,9 @@ export function serveSockets<P extends Record<string, unknown> | undefined, E ex
 
   // A socket that has not answered the last ping by the next is gone: terminated, so that its
   // subscriptions end. Pinged in slices, so that thousands of sockets do not hold up the loop.
-  const run = slicedRunner();
   const keepAlive = () => {
     for (const socket of wsServer.clients) {
-      run(() => {
+      delivery.write(() => {
         if (socket.readyState !== socket.OPEN) return;
         if (awaitingPong.has(socket)) return socket.terminate();
         awaitingPong.add(socket);

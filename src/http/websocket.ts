@@ -245,6 +245,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
     {
       extraOf: (socket, request) => ({ socket, clientIp: options.clientIpOf(request), caller: undefined }),
       connectionInitMs: limits.connectionInitMs,
+      delivery: options.delivery,
       nodeEnv: options.nodeEnv,
       log: options.log,
     },

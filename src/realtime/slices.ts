@@ -1,44 +1,3 @@
-/** How {@link slicedRunner} cuts its work into turns of the event loop. */
-export interface SliceOptions {
-  /** Work per slice, in ms: a slice ends with the first task that ends past it. @default 1 */
-  budgetMs?: number;
-  /** Tasks per slice at most. @default Infinity */
-  maxPerSlice?: number;
-}
-
-/**
- * Runs the tasks it is given in order, in slices of about `budgetMs` of work each, the rest after
- * `setImmediate`: pinging ten thousand sockets then lets HTTP requests and other sockets' messages
- * run between slices instead of waiting for the whole round. A budget of time rather than of tasks,
- * because a task's cost varies with the machine and its load.
- */
-export function slicedRunner({ budgetMs = 1, maxPerSlice = Infinity }: SliceOptions = {}): (task: () => void) => void {
-  const queue: Array<() => void> = [];
-  let head = 0;
-  let scheduled = false;
-  const drain = () => {
-    scheduled = false;
-    const sliceStart = performance.now();
-    let ran = 0;
-    while (head < queue.length && ran < maxPerSlice && performance.now() - sliceStart < budgetMs) {
-      ran += 1;
-      queue[head++]();
-    }
-    if (head < queue.length) return schedule();
-    queue.length = 0;
-    head = 0;
-  };
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(drain);
-  };
-  return (task) => {
-    queue.push(task);
-    schedule();
-  };
-}
-
 /** One event on its way to the listeners it was published to, a listener at a time. */
 export interface HandOut {
   /** Hands the event to the next listener; false once none is left. */
@@ -49,7 +8,7 @@ export interface HandOut {
 export interface DeliveryLanes {
   /** Queues an event's hand-out to its listeners; it starts at once when nothing waits. */
   handOut(handOut: HandOut): void;
-  /** Queues a write of a pushed message to a socket; it waits at least for the end of this turn. */
+  /** Queues a write to a socket (a pushed message, a ping); it waits at least for the end of this turn. */
   write(task: () => void): void;
 }
 
