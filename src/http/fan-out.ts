@@ -90,9 +90,10 @@ export interface Outlet {
  * Each event is executed with `contextFor(context, event)`, the first asking watcher's context for
  * that event (see Context.forEvent), so that the reads behind it are shared as well.
  *
- * Given an {@link Outlet}, it also writes each result itself as a graphql-transport-ws `next`
- * message whose payload, `format(result)` as JSON, is serialized once per result: the stream then
- * yields nothing to graphql-ws, which still sends the errors and the `complete` that end it.
+ * Given an {@link Outlet} and a {@link PushQueue} of events, it also writes each result itself as a
+ * graphql-transport-ws `next` message whose payload, `format(result)` as JSON, is serialized once
+ * per result: the stream then yields nothing to graphql-ws, which still sends the errors and the
+ * `complete` that end it. Any other stream's results are yielded to graphql-ws.
  */
 export function sharedSubscriptions(
   format: (result: ExecutionResult) => unknown,
@@ -137,9 +138,9 @@ export function sharedSubscriptions(
     return message;
   };
   /**
-   * One watcher's results, when they are yielded to graphql-ws. An object rather than an async
-   * generator: a generator cannot be returned while it awaits the next event, which would keep an
-   * unsubscribed watcher listening until its thread's next event. A class, so that the methods of
+   * One watcher's results, yielded to graphql-ws (or to an event stream). An object rather than an
+   * async generator: a generator cannot be returned while it awaits the next event, which would keep
+   * an unsubscribed watcher listening until its thread's next event. A class, so that the methods of
    * each of thousands of idle watchers are shared.
    */
   class WatcherResults implements AsyncIterableIterator<ExecutionResult> {
@@ -147,18 +148,12 @@ export function sharedSubscriptions(
       private readonly source: AsyncIterator<unknown>,
       private readonly args: ExecutionArgs,
       private readonly key: string,
-      private readonly outlet: Outlet | undefined,
     ) {}
 
     async next(): Promise<IteratorResult<ExecutionResult>> {
-      for (;;) {
-        const step = await this.source.next();
-        if (step.done) return { done: true, value: undefined };
-        const result = await executeOnce(this.args, step.value, this.key);
-        if (!this.outlet) return { done: false, value: result };
-        const { outlet } = this;
-        await new Promise<void>((sent) => outlet.send(messageOf(result, outlet.id), sent));
-      }
+      const step = await this.source.next();
+      if (step.done) return { done: true, value: undefined };
+      return { done: false, value: await executeOnce(this.args, step.value, this.key) };
     }
 
     async return(): Promise<IteratorResult<ExecutionResult>> {
@@ -242,6 +237,6 @@ export function sharedSubscriptions(
     setBounded(keys, key, key, 1000);
     const source = events[Symbol.asyncIterator]();
     if (outlet && source instanceof PushQueue) return new PushedResults(source, args, key, outlet);
-    return new WatcherResults(source, args, key, outlet);
+    return new WatcherResults(source, args, key);
   };
 }

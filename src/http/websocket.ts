@@ -88,30 +88,6 @@ async function viewerNow(sessions: Sessions, caller: Caller): Promise<Viewer | n
   }
 }
 
-/**
- * Sends one message in its turn of `write`, then calls `sent` (at once when the socket is closing);
- * a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message
- * dropped. `frameOf` gives the message's frame, made once for all its sockets.
- */
-function sendBounded(
-  socket: WebSocket,
-  message: Buffer,
-  sent: () => void,
-  limits: SocketLimits,
-  write: (write: () => void) => void,
-  closeSlowConsumer: (socket: WebSocket) => void,
-  frameOf: (message: Buffer) => Buffer,
-): void {
-  write(() => {
-    if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
-    // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
-    if (socket.readyState === socket.OPEN && !writeFrame(socket, frameOf(message))) {
-      socket.send(message, { binary: false });
-    }
-    sent();
-  });
-}
-
 /** A result as WebSocket and event-stream clients get it: errors without a contract code masked (see maskError). */
 export function maskedResult({ errors, ...rest }: ExecutionResult): FormattedExecutionResult {
   return errors ? { ...rest, errors: errors.map((error) => maskError(error.toJSON(), error)) } : rest;
@@ -166,9 +142,18 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       closeSlowConsumer(this.socket);
     }
 
+    /** In its turn of `write`; a socket holding more than `bufferedBytesPerSocket` unsent bytes is closed first, and the message dropped. */
     send(message: Buffer, sent: () => void): void {
       delivered();
-      sendBounded(this.socket, message, sent, limits, write, closeSlowConsumer, frameOf);
+      const { socket } = this;
+      write(() => {
+        if (socket.bufferedAmount > limits.bufferedBytesPerSocket) closeSlowConsumer(socket);
+        // A text frame, as graphql-transport-ws requires, though the bytes are a Buffer.
+        if (socket.readyState === socket.OPEN && !writeFrame(socket, frameOf(message))) {
+          socket.send(message, { binary: false });
+        }
+        sent();
+      });
     }
   }
   // Where each subscription's pushed results are written, by its context.
